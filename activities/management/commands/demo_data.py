@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from activities.demo import DEMO_PASSWORD, demo_data_load
+
+
+class Command(BaseCommand):
+    help = "Load demo accounts and a realistic catalog (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--print-password", action="store_true", help="Print the demo password and exit.")
+
+    def handle(self, *args, print_password=False, **options):
+        if print_password:
+            self.stdout.write(DEMO_PASSWORD)
+            return
+        summary = demo_data_load()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {summary}"))
