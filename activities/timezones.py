@@ -36,3 +36,15 @@ def today_in(zone_name: str) -> date:
 
 def start_of_day(day: date, zone_name: str) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone(zone_name))
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the 31st or the 29th of February falls back to the month's end."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("every month has 28 days")

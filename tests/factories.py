@@ -45,3 +45,92 @@ def hours_from_now(hours: float):
 
 
 QUARTER = Decimal("0.25")
+
+
+# --- Catalog --------------------------------------------------------------------------------------
+
+
+def make_activity(
+    *,
+    staff=None,
+    activity_type: str = "course",
+    objectives=("clinical-decision-making",),
+    credits=(("ama-pra-1", "2.00"), ("participation", "2.00")),
+    **fields,
+):
+    """A draft activity made through the service, as staff would."""
+    from activities.models import ActivityType, Objective
+    from activities.services import activity_create
+
+    fields.setdefault("title", "Sepsis update")
+    fields.setdefault("location", "Boston, MA")
+    return activity_create(
+        created_by=staff,
+        activity_type=ActivityType.objects.get(code=activity_type),
+        objectives=list(Objective.objects.filter(slug__in=objectives)),
+        credits=[{"credit_type": slug, "max_credits": Decimal(amount)} for slug, amount in credits],
+        **fields,
+    )
+
+
+def make_session(activity, *, starts_in_hours: float = 24, minutes: int = 120, staff=None, **fields):
+    from activities.services import session_create
+
+    starts_at = hours_from_now(starts_in_hours)
+    return session_create(
+        activity=activity,
+        created_by=staff,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        **fields,
+    )
+
+
+def make_disclosed_person(activity, *, name: str = "Dr. Faculty Member", role: str = "faculty", relationships=()):
+    """A person in control of content with a disclosure valid today and every relationship mitigated."""
+    from activities.services import activity_disclosure_add
+
+    today = timezone.localdate()
+    return activity_disclosure_add(
+        activity=activity,
+        added_by=None,
+        role=role,
+        day=today,
+        name=name,
+        disclosure={
+            "signed_on": today - timedelta(days=30),
+            "relationships": [{"company": company, "nature": nature} for company, nature in relationships],
+        },
+        mitigations=[
+            {"company": company, "relevant": True, "mitigation": "Content peer reviewed for bias."}
+            for company, _ in relationships
+        ],
+    )
+
+
+def make_published_activity(*, sessions: int = 1, starts_in_hours: float = 24, minutes: int = 120, **kwargs):
+    """A live activity with sessions and complete disclosures, published."""
+    from activities.services import activity_publish
+
+    activity = make_activity(**kwargs)
+    for index in range(sessions):
+        make_session(activity, starts_in_hours=starts_in_hours + 24 * index, minutes=minutes)
+    make_disclosed_person(activity)
+    return activity_publish(activity=activity, published_by=None)
+
+
+def make_enduring_activity(*, publish: bool = True, **kwargs):
+    from activities.services import activity_publish
+
+    today = timezone.localdate()
+    kwargs.setdefault("credits", (("ama-pra-1", "1.50"), ("participation", "1.50")))
+    activity = make_activity(
+        activity_type="internet-enduring",
+        available_from=kwargs.pop("available_from", today - timedelta(days=10)),
+        available_until=kwargs.pop("available_until", today + timedelta(days=355)),
+        estimated_hours=kwargs.pop("estimated_hours", Decimal("1.50")),
+        location="Internet",
+        **kwargs,
+    )
+    make_disclosed_person(activity, role="planner")
+    return activity_publish(activity=activity, published_by=None) if publish else activity
