@@ -28,6 +28,9 @@ class Claim(TimeStampedModel):
         related_name="faculty_claims",
         help_text="The session presented, for faculty credit.",
     )
+    credit_date = models.DateField(
+        db_index=True, help_text="When the credit was earned, in the activity's time zone (transcripts, reports)."
+    )
     attested_completed = models.BooleanField(default=False)
     post_test_score = models.PositiveSmallIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(

@@ -20,7 +20,8 @@ def heartbeat(name: str = "worker") -> str:
 @shared_task(name="cme.tasks.requeue_stuck_work")
 def requeue_stuck_work() -> dict:
     """Beat's sweep: re-queue certificates, exports and reports left `pending` (a lost message)."""
-    from certificates.services import certificate_exports_requeue_stuck, certificates_requeue_stuck
+    from certificates.exports import certificate_exports_requeue_stuck
+    from certificates.services import certificates_requeue_stuck
     from reports.services import reports_requeue_stuck
 
     return {

@@ -8,6 +8,13 @@ from tests import factories
 pytest_plugins = ["tests.worker"]
 
 
+def pytest_configure(config):
+    # Hashing a password the production way takes half a second; tests create hundreds of users.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Each test writes files in its own folder."""

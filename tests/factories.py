@@ -110,8 +110,11 @@ def make_disclosed_person(activity, *, name: str = "Dr. Faculty Member", role: s
 
 def make_published_activity(*, sessions: int = 1, starts_in_hours: float = 24, minutes: int = 120, **kwargs):
     """A live activity with sessions and complete disclosures, published."""
+    from activities.credits import quarter_hours_from_seconds
     from activities.services import activity_publish
 
+    hours = f"{quarter_hours_from_seconds(minutes * 60) * sessions:.2f}"
+    kwargs.setdefault("credits", (("ama-pra-1", hours), ("participation", hours)))
     activity = make_activity(**kwargs)
     for index in range(sessions):
         make_session(activity, starts_in_hours=starts_in_hours + 24 * index, minutes=minutes)

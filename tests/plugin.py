@@ -21,12 +21,14 @@ def pytest_load_initial_conftests(early_config, parser, args):
         "DEBUG": "false",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/cme_{namespace}",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-        "CELERY_TASK_DEFAULT_QUEUE": f"cme-test-{namespace}-{worker}",
         "CACHE_URL": "redis://127.0.0.1:6379/1",
-        "CACHE_KEY_PREFIX": f"cme-test-{namespace}-{worker}",
         "EMAIL_URL": "consolemail://",
         "PUBLIC_BASE_URL": "https://cme.example.org",
         "PENDING_REQUEUE_AFTER_SECONDS": "120",
+        "LOG_LEVEL": "WARNING",
     }
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
+    # Per xdist worker, always: the controller's values are inherited by the workers' environment.
+    os.environ["CELERY_TASK_DEFAULT_QUEUE"] = f"cme-test-{namespace}-{worker}"
+    os.environ["CACHE_KEY_PREFIX"] = f"cme-test-{namespace}-{worker}"
