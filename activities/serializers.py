@@ -154,8 +154,3 @@ class CommercialSupportSerializer(serializers.ModelSerializer):
         model = CommercialSupport
         fields = ["id", "company", "amount", "in_kind", "created_at"]
         read_only_fields = ["id", "created_at"]
-
-    def validate(self, attrs):
-        if not attrs.get("amount") and not attrs.get("in_kind", "").strip():
-            raise serializers.ValidationError({"amount": "Give a monetary amount or describe the in-kind support."})
-        return attrs

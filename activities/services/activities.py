@@ -1,6 +1,7 @@
 """Activities: create, change, publish, close, delete, roll a series over."""
 
 import re
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -55,7 +56,7 @@ SIMPLE_FIELDS = (
 )  # fmt: skip
 
 
-def _check_window_and_joint_provider(activity: Activity) -> None:
+def activity_check_window_and_joint_provider(activity: Activity) -> None:
     errors = {}
     if activity.available_from and activity.available_until and activity.available_until < activity.available_from:
         errors["available_until"] = WINDOW_INVERTED
@@ -129,16 +130,23 @@ def activity_create(
     """A new activity in `draft`, with its objectives and credit designations."""
     provider: Provider = provider_current()
     fields.setdefault("time_zone", provider.time_zone)
+    chosen_id = (fields.pop("provider_activity_id", "") or "").strip()
+    # A unique placeholder until the row has its number (two creations at once must not collide).
     activity = Activity(
-        title=title, activity_type=activity_type, created_by=created_by, provider_activity_id="pending", **fields
+        title=title,
+        activity_type=activity_type,
+        created_by=created_by,
+        provider_activity_id=chosen_id or f"new-{uuid.uuid4().hex[:24]}",
+        **fields,
     )
-    _check_window_and_joint_provider(activity)
-    activity.full_clean(exclude=["provider_activity_id"])
+    activity_check_window_and_joint_provider(activity)
+    activity.full_clean()
     activity._history_user = created_by
     activity.save()
-    if fields.get("provider_activity_id") in (None, ""):
+    if not chosen_id:
         activity.provider_activity_id = _next_provider_activity_id(activity)
-        Activity.objects.filter(pk=activity.pk).update(provider_activity_id=activity.provider_activity_id)
+        activity._history_user = created_by
+        activity.save(update_fields=["provider_activity_id"])
     if not objectives:
         raise ValidationError({"objectives": NO_OBJECTIVES})
     activity.objectives.set(objectives)
@@ -171,7 +179,7 @@ def activity_update(
         raise Conflict("The provider activity id was exported to PARS and can no longer change.")
     for name, value in changes.items():
         setattr(activity, name, value)
-    _check_window_and_joint_provider(activity)
+    activity_check_window_and_joint_provider(activity)
     activity.full_clean()
     activity._history_user = changed_by
     activity._change_reason = correction_reason or None

@@ -24,6 +24,7 @@ NO_VALID_DISCLOSURE = "{name} has no disclosure valid on {day:%Y-%m-%d}."
 NOT_REVIEWED = "{name}: decide whether the relationship with {company} is relevant to this activity."
 NOT_MITIGATED = "{name}: the relevant relationship with {company} has not been mitigated."
 RELATIONSHIP_NOT_IN_FORCE = "Relationship {id} is not part of a disclosure in force for someone in this activity."
+SUPPORT_EMPTY = "Give a monetary amount or describe the in-kind support."
 MITIGATION_REQUIRED = "Describe how this relevant relationship was mitigated."
 
 
@@ -109,6 +110,8 @@ def commercial_support_add(
     *, activity: Activity, company: str, amount: Decimal, in_kind: str = ""
 ) -> CommercialSupport:
     """Record a grant from an ineligible company (money and/or in-kind support)."""
+    if not amount and not in_kind.strip():
+        raise ValidationError({"amount": SUPPORT_EMPTY})
     support = CommercialSupport(activity=activity, company=company.strip(), amount=amount, in_kind=in_kind.strip())
     support.full_clean()
     support.save()

@@ -40,7 +40,9 @@ def checkin_code_generate() -> str:
     return "".join(secrets.choice(CHECKIN_ALPHABET) for _ in range(CHECKIN_CODE_LENGTH))
 
 
-def _validate_times(*, activity: Activity, starts_at: datetime, ends_at: datetime, break_minutes: int, exclude=None):
+def session_validate_times(
+    *, activity: Activity, starts_at: datetime, ends_at: datetime, break_minutes: int, exclude=None
+):
     errors = {}
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
         if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
@@ -60,7 +62,7 @@ def _validate_times(*, activity: Activity, starts_at: datetime, ends_at: datetim
             raise ValidationError({"starts_at": SERIES_TOO_LONG})
 
 
-def _credit_hours(*, starts_at, ends_at, break_minutes, credit_hours: Decimal | None) -> Decimal:
+def session_credit_hours(*, starts_at, ends_at, break_minutes, credit_hours: Decimal | None) -> Decimal:
     instruction = session_default_credit_hours(starts_at=starts_at, ends_at=ends_at, break_minutes=break_minutes)
     if credit_hours is None:
         return instruction
@@ -101,7 +103,7 @@ def session_create(
         raise ValidationError(NOT_LIVE)
     if activity.status == ActivityStatus.CLOSED:
         raise Conflict(CLOSED_ACTIVITY)
-    _validate_times(activity=activity, starts_at=starts_at, ends_at=ends_at, break_minutes=break_minutes)
+    session_validate_times(activity=activity, starts_at=starts_at, ends_at=ends_at, break_minutes=break_minutes)
     session = Session(
         activity=activity,
         title=title.strip(),
@@ -109,7 +111,7 @@ def session_create(
         ends_at=ends_at,
         break_minutes=break_minutes,
         parallel_group=parallel_group.strip(),
-        credit_hours=_credit_hours(
+        credit_hours=session_credit_hours(
             starts_at=starts_at, ends_at=ends_at, break_minutes=break_minutes, credit_hours=credit_hours
         ),
     )
@@ -131,14 +133,14 @@ def session_update(*, session: Session, changed_by, correction_reason: str = "",
     timing_changed = bool(changes.keys() & {"starts_at", "ends_at", "break_minutes"})
     for name, value in changes.items():
         setattr(session, name, value)
-    _validate_times(
+    session_validate_times(
         activity=activity,
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         break_minutes=session.break_minutes,
         exclude=session.pk,
     )
-    new_hours = _credit_hours(
+    new_hours = session_credit_hours(
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         break_minutes=session.break_minutes,

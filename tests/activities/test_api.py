@@ -742,3 +742,34 @@ def test_commercial_support(staff_client, accreditation_client, clinician_client
 
 def test_new_user_sees_nothing_private(db):
     assert UserFactory().roles == {"clinician"}
+
+
+def test_staff_may_choose_the_provider_activity_id(staff_client):
+    first = staff_client.post(ACTIVITIES, activity_body(provider_activity_id="GR-MED-2026"), format="json")
+    duplicate = staff_client.post(ACTIVITIES, activity_body(provider_activity_id="GR-MED-2026"), format="json")
+
+    assert first.status_code == HTTPStatus.CREATED
+    assert first.json()["provider_activity_id"] == "GR-MED-2026"
+    assert duplicate.status_code == HTTPStatus.BAD_REQUEST
+    assert "provider_activity_id" in duplicate.json()
+    assert Activity.objects.count() == 1
+    history = Activity.objects.get().history.order_by("history_id")
+    assert [(row.history_type, row.provider_activity_id) for row in history] == [("+", "GR-MED-2026")]
+
+
+def test_numbered_id_is_in_the_history(staff_client):
+    response = staff_client.post(ACTIVITIES, activity_body(), format="json")
+
+    latest = Activity.objects.get().history.first()
+    assert latest.provider_activity_id == response.json()["provider_activity_id"]
+
+
+def test_provider_activity_id_frozen_once_exported(staff_client, staff):
+    activity = make_activity(staff=staff)
+    Activity.objects.filter(pk=activity.pk).update(pars_exported_at=timezone.now())
+
+    response = staff_client.patch(f"{ACTIVITIES}{activity.id}/", {"provider_activity_id": "NEW-ID"}, format="json")
+
+    assert response.status_code == HTTPStatus.CONFLICT
+    activity.refresh_from_db()
+    assert activity.provider_activity_id != "NEW-ID"
