@@ -10,7 +10,7 @@ from django.contrib.auth import get_permission_codename
 from django.db import DEFAULT_DB_ALIAS
 from simple_history.models import HistoricalChanges
 
-from accounts.roles import Role
+from accounts.roles import ALL_ROLES, Role
 
 STAFF_APPS = ("activities", "attendance", "claims", "certificates", "reports")
 # Learner records are kept at least six years (ACCME retention): staff correct them, never delete them.
@@ -42,13 +42,16 @@ def _codenames_for(app_config) -> dict[str, set[str]]:
 
 def role_permissions_grant(sender, app_config, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
     """post_migrate: give cme_staff and accreditation their permissions on `app_config`'s models."""
-    wanted = _codenames_for(app_config)
-    if not any(wanted.values()):
-        return
     try:
         Group = apps.get_model("auth", "Group")
         Permission = apps.get_model("auth", "Permission")
     except LookupError:  # migrating backwards past auth
+        return
+    if app_config.label == "accounts":  # the roles exist even after a test database flush
+        for role in ALL_ROLES:
+            Group.objects.using(using).get_or_create(name=role)
+    wanted = _codenames_for(app_config)
+    if not any(wanted.values()):
         return
     groups = {group.name: group for group in Group.objects.using(using).filter(name__in=list(wanted))}
     for role, codenames in wanted.items():

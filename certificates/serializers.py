@@ -38,7 +38,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_verify_url(self, certificate) -> str:
-        return verify_url(certificate.verification_code)
+        return certificate.snapshot.get("verify_url") or verify_url(certificate.verification_code)
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_pdf_url(self, certificate) -> str | None:

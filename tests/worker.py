@@ -6,6 +6,7 @@ committed rows, in this xdist worker's test database.
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -42,8 +43,31 @@ def start_worker(*, env: dict, log_path: Path, name: str, concurrency: int = 2) 
             "-Q", env["CELERY_TASK_DEFAULT_QUEUE"], "-c", str(concurrency), "-n", f"{name}@%h",
             "--without-gossip", "--without-mingle", "--loglevel=INFO",
         ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
+
+
+class WorkerProcess:
+    """A Celery worker (master and pool) that a test can kill with SIGKILL and start again."""
+
+    def __init__(self, *, env: dict, log_path: Path, name: str):
+        self.env, self.log_path, self.name = env, log_path, name
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = start_worker(env=self.env, log_path=self.log_path, name=self.name)
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the master and every pool process: nothing gets to acknowledge or clean up."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.alive():
+            stop_worker(self.process)
 
 
 def purge_queue(queue: str) -> None:
@@ -82,16 +106,20 @@ def _session_worker(django_db_setup, django_db_blocker, live_media_root, tmp_pat
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     purge_queue(queue)
     log_path = tmp_path_factory.mktemp("worker-log") / "worker.log"
-    process = start_worker(env=worker_environment(media_root=live_media_root), log_path=log_path, name=queue)
-    process.log_path = log_path
-    yield process
-    stop_worker(process)
+    worker = WorkerProcess(env=worker_environment(media_root=live_media_root), log_path=log_path, name=queue)
+    worker.start()
+    yield worker
+    worker.stop()
 
 
 @pytest.fixture
 def celery_worker(_session_worker, settings, live_media_root, transactional_db):
-    """A running worker sharing this test's database and media folder."""
-    if _session_worker.poll() is not None:
-        raise AssertionError(f"Celery worker exited; see {_session_worker.log_path}")
+    """A running worker sharing this test's database and media folder (restarted if a test killed it)."""
+    if not _session_worker.alive():
+        if _session_worker.process is not None and _session_worker.process.returncode not in (None, -9):
+            raise AssertionError(f"Celery worker exited; see {_session_worker.log_path}")
+        _session_worker.start()
     settings.MEDIA_ROOT = live_media_root
-    return _session_worker
+    yield _session_worker
+    if not _session_worker.alive():
+        _session_worker.start()
