@@ -58,6 +58,7 @@ class SessionSerializer(serializers.ModelSerializer):
     title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     parallel_group = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     correction_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, write_only=True)
+    checkin_code = serializers.SerializerMethodField(help_text="The check-in code: cme_staff only (null for others).")
 
     class Meta:
         model = Session
@@ -80,9 +81,11 @@ class SessionSerializer(serializers.ModelSerializer):
         zone_name = self.context.get("time_zone") or session.activity.time_zone
         data["starts_at"] = _zoned(session.starts_at, zone_name)
         data["ends_at"] = _zoned(session.ends_at, zone_name)
-        if not self.context.get("show_codes"):
-            data.pop("checkin_code")
         return data
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_checkin_code(self, session) -> str | None:
+        return session.checkin_code if self.context.get("show_codes") else None
 
 
 class ActivitySerializer(serializers.ModelSerializer):

@@ -21,3 +21,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("web.urls")),
 ]
+
+handler400 = "cme.errors.bad_request"
+handler403 = "cme.errors.permission_denied"
+handler404 = "cme.errors.not_found"
+handler500 = "cme.errors.server_error"
