@@ -91,7 +91,7 @@ EXPECTED = {
         "other": 404,
         "staff": 404,
         "accreditation": 404,
-    },  # fmt: skip
+    },
     ("api/v1/activities/{activity}/evaluation/", "post"): signed_in(),
     ("api/v1/activities/{activity}/late-claims/", "post"): staff_only(),
     ("api/v1/activities/{activity}/faculty-credit/", "post"): staff_only(),
