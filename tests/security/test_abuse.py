@@ -1,0 +1,96 @@
+"""Throttles shared by every web process, and account lockout after repeated failed sign-ins."""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from django.db import connection
+
+from cme.throttles import LoginThrottle
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.worker import ROOT, wait_for
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def post_json(port: int, path: str, body: dict) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json", "Connection": "close"})
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_throttle_is_shared_by_two_gunicorn_workers(tmp_path):
+    db = connection.settings_dict
+    port, access_log = free_port(), tmp_path / "access.log"
+    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+           "ALLOWED_HOSTS": "127.0.0.1", "AXES_ENABLED": "false"}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cme.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(s)s"],
+        cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: _listening(port), timeout=60, message="gunicorn")
+        statuses = []
+        for attempt in range(11):
+            statuses.append(post_json(port, "/api/v1/auth/token/", {"email": f"x{attempt}@e.org", "password": "no"}))
+            time.sleep(0.05)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429
+    served_by = {line.split()[0] for line in access_log.read_text().splitlines() if line.strip()}
+    assert len(served_by) == 2, "both workers answered, so the count lives in the shared cache"
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.django_db
+def test_account_locked_after_ten_failed_sign_ins(anon_client, monkeypatch):
+    monkeypatch.setattr(LoginThrottle, "THROTTLE_RATES", {**LoginThrottle.THROTTLE_RATES, "login": "1000/min"})
+    UserFactory(email="target@example.org")
+    wrong = [anon_client.post("/api/v1/auth/token/", {"email": "target@example.org", "password": "guess"},
+                              format="json").status_code for _ in range(10)]  # fmt: skip
+
+    right = anon_client.post("/api/v1/auth/token/", {"email": "target@example.org", "password": DEFAULT_PASSWORD},
+                             format="json")  # fmt: skip
+
+    assert wrong[:9] == [400] * 9
+    assert wrong[9] == 429
+    assert right.status_code == 429
+
+
+@pytest.mark.django_db
+def test_other_accounts_are_not_locked(anon_client, monkeypatch):
+    monkeypatch.setattr(LoginThrottle, "THROTTLE_RATES", {**LoginThrottle.THROTTLE_RATES, "login": "1000/min"})
+    UserFactory(email="target@example.org")
+    UserFactory(email="bystander@example.org")
+    for _ in range(10):
+        anon_client.post("/api/v1/auth/token/", {"email": "target@example.org", "password": "guess"}, format="json")
+
+    response = anon_client.post(
+        "/api/v1/auth/token/", {"email": "bystander@example.org", "password": DEFAULT_PASSWORD}, format="json"
+    )
+
+    assert response.status_code == 200
