@@ -37,7 +37,8 @@ def test_backup_and_restore_keep_certificates_verifiable(tmp_path):
         subprocess.run(["scripts/restore.sh", dump, database_url(restored)], cwd=ROOT, check=True, capture_output=True)
 
         script = (
-            "import django, json, sys; django.setup(); from django.test import Client; c = Client(HTTP_HOST='localhost'); "
+            "import django, json, sys; django.setup(); from django.test import Client; "
+            "c = Client(HTTP_HOST='localhost'); "
             "print(json.dumps([c.get(f'/api/v1/verify/{code}/').json() for code in sys.argv[1:]]))"
         )
         result = subprocess.run(
