@@ -1,0 +1,118 @@
+"""Page-test helpers: Django test clients signed in per role, and activities in useful states."""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+
+from attendance.models import Attendance
+from attendance.services import evaluation_submit
+from tests.factories import make_published_activity
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user, backend=MODEL_BACKEND)
+    return client
+
+
+@pytest.fixture
+def anon():
+    return Client()
+
+
+@pytest.fixture
+def clinician_web(clinician):
+    return signed_in(clinician)
+
+
+@pytest.fixture
+def other_web(other_clinician):
+    return signed_in(other_clinician)
+
+
+@pytest.fixture
+def nurse_web(nurse):
+    return signed_in(nurse)
+
+
+@pytest.fixture
+def staff_web(staff):
+    return signed_in(staff)
+
+
+@pytest.fixture
+def accreditation_web(accreditor):
+    return signed_in(accreditor)
+
+
+@pytest.fixture
+def live_activity(db):
+    """Published, one 60-minute session starting in 15 minutes (check-in is open), in Chicago time."""
+    return make_published_activity(
+        starts_in_hours=0.25,
+        minutes=60,
+        title="Grand rounds: sepsis update",
+        time_zone="America/Chicago",
+        credits=(("ama-pra-1", "1.00"), ("participation", "1.00")),
+    )
+
+
+def attend(user, activity, *sessions):
+    for session in sessions or activity.sessions.all():
+        Attendance.objects.create(user=user, session=session, method="staff")
+
+
+def evaluate(user, activity):
+    return evaluation_submit(
+        user=user,
+        activity=activity,
+        overall_rating=5,
+        objectives_met={o.slug: True for o in activity.objectives.all()},
+        commercial_bias=False,
+    )
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a" and attributes.get("href"):
+            self.hrefs.append(attributes["href"])
+        if tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def page_links(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.hrefs
+
+
+def page_title(html: str) -> str:
+    parser = _Links()
+    parser.feed(html)
+    return " ".join(parser.title.split())
+
+
+def text_of(response) -> str:
+    """The page's text with tags removed and whitespace collapsed (for asserting messages)."""
+    html = response.content.decode()
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
