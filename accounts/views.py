@@ -7,11 +7,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.lockout import LOCKED_OUT
 from accounts.serializers import ProfileSerializer, RegisterSerializer, TokenRequestSerializer, TokenSerializer
 from cme.throttles import LoginThrottle, RegisterThrottle
 
 BAD_CREDENTIALS = "Unable to sign in with the email and password given."
-LOCKED_OUT = "Too many failed sign-ins: this account is locked for a while. Try again later."
 
 
 class RegisterView(APIView):

@@ -1,11 +1,8 @@
 """The catalog API: activities, sessions, designations and their lifecycle."""
 
-import django_filters
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,54 +10,15 @@ from rest_framework.response import Response
 from accounts.permissions import IsCmeStaff, ReadAnyoneWriteStaff, StaffWritesAccreditationReads, user_has_role
 from accounts.roles import Role
 from activities import services
-from activities.models import Activity, ActivityStatus, ActivityType, CommercialSupport, Objective, Session
-from activities.selectors import activities_for_catalog, activities_visible_to, activities_with_objectives
+from activities.filters import ActivityFilter
+from activities.models import Activity, CommercialSupport, Session
+from activities.selectors import activities_for_catalog, activities_visible_to
 from activities.serializers import (
     ActivitySerializer,
     CommercialSupportSerializer,
     SessionSerializer,
 )
-from activities.timezones import start_of_day, zone
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class ObjectiveSlugFilter(django_filters.MultipleChoiceFilter):
-    """An objective slug, repeatable; activities addressing any of them."""
-
-
-class ActivityFilter(django_filters.FilterSet):
-    objective = ObjectiveSlugFilter(
-        choices=lambda: [(o.slug, o.name) for o in Objective.objects.all()],
-        method="filter_objective",
-        help_text="Objective slug; repeat for any-of.",
-    )
-    activity_type = django_filters.ModelChoiceFilter(queryset=ActivityType.objects.all(), to_field_name="code")
-    starts_after = django_filters.DateFilter(method="filter_starts_after", help_text="On or after this date.")
-    starts_before = django_filters.DateFilter(method="filter_starts_before", help_text="Before the end of this date.")
-    search = django_filters.CharFilter(method="filter_search", max_length=200, help_text="Title or description.")
-    status = django_filters.ChoiceFilter(choices=ActivityStatus.choices)
-
-    class Meta:
-        model = Activity
-        fields = ["objective", "activity_type", "starts_after", "starts_before", "search", "status"]
-
-    def filter_objective(self, queryset, name, value):
-        return activities_with_objectives(queryset, value) if value else queryset
-
-    def _day_start(self, day):
-        return start_of_day(day, timezone.get_current_timezone_name())
-
-    def filter_starts_after(self, queryset, name, value):
-        return queryset.filter(starts_at__gte=self._day_start(value))
-
-    def filter_starts_before(self, queryset, name, value):
-        return queryset.filter(starts_at__lt=self._day_start(value) + timezone.timedelta(days=1))
-
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+from activities.timezones import zone
 
 
 def _write_arguments(validated: dict) -> dict:

@@ -16,6 +16,7 @@ from activities.selectors import activities_visible_to
 from attendance import imports, services
 from attendance.models import Attendance, Evaluation
 from attendance.posters import poster_for_session
+from attendance.selectors import roster_for_activity
 from attendance.serializers import (
     AttendanceMarkSerializer,
     AttendanceSerializer,
@@ -60,12 +61,7 @@ class ActivityAttendance(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Attendance.objects.none()
-        activity = _activity_or_404(self.request, self.kwargs["pk"])
-        return (
-            Attendance.objects.filter(session__activity=activity)
-            .select_related("user", "session__activity")
-            .order_by("session__starts_at", "user__last_name", "user__first_name", "id")
-        )
+        return roster_for_activity(_activity_or_404(self.request, self.kwargs["pk"]))
 
     @extend_schema(request=AttendanceMarkSerializer, responses={201: AttendanceSerializer, 200: AttendanceSerializer},
                    summary="Mark a learner as attended (cme_staff)")  # fmt: skip

@@ -22,6 +22,16 @@ def certificates_visible_to(user) -> QuerySet[Certificate]:
     return certificates.order_by("-issued_at", "-id")
 
 
+def certificates_of_learner(user) -> QuerySet[Certificate]:
+    """The learner's own certificates, whatever their role (the "My credits" view)."""
+    return (
+        Certificate.objects.filter(claim__user=user)
+        .select_related("claim__user", "claim__activity", "claim__credit_type")
+        .prefetch_related("versions")
+        .order_by("-issued_at", "-id")
+    )
+
+
 def certificate_for_verification(code: str) -> Certificate | None:
     """A certificate by its verification code; only ready and revoked ones are shown to the public."""
     normalized = (code or "").strip().upper()

@@ -1,8 +1,6 @@
 """Claims API: learners claim credit; staff correct claims, grant late claims, award faculty credit."""
 
-import django_filters
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError as APIValidationError
@@ -10,12 +8,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsCmeStaff, sees_everything, user_has_role
+from accounts.permissions import IsCmeStaff, user_has_role
 from accounts.roles import Role
 from activities.selectors import activities_visible_to
-from activities.timezones import start_of_day
 from claims import services
+from claims.filters import ClaimFilter
 from claims.models import Claim
+from claims.selectors import claims_visible_to
 from claims.serializers import (
     ClaimCorrectionSerializer,
     ClaimCreateSerializer,
@@ -25,22 +24,6 @@ from claims.serializers import (
 )
 
 UNKNOWN_ACTIVITY = "No such activity."
-
-
-class ClaimFilter(django_filters.FilterSet):
-    created_after = django_filters.DateFilter(method="filter_created_after", help_text="Claimed on or after.")
-    created_before = django_filters.DateFilter(method="filter_created_before", help_text="Claimed on or before.")
-
-    class Meta:
-        model = Claim
-        fields = ["activity", "user", "credit_type", "kind", "created_after", "created_before"]
-
-    def filter_created_after(self, queryset, name, value):
-        return queryset.filter(created_at__gte=start_of_day(value, timezone.get_current_timezone_name()))
-
-    def filter_created_before(self, queryset, name, value):
-        end = start_of_day(value, timezone.get_current_timezone_name()) + timezone.timedelta(days=1)
-        return queryset.filter(created_at__lt=end)
 
 
 class ClaimWritePermission(IsAuthenticated):
@@ -66,10 +49,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Claim.objects.none()
-        claims = Claim.objects.select_related("user", "activity", "certificate").order_by("-created_at", "-id")
-        if not sees_everything(self.request.user):
-            claims = claims.filter(user=self.request.user)
-        return claims
+        return claims_visible_to(self.request.user)
 
     @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer}, summary="Claim credit")
     def create(self, request):
@@ -118,5 +98,5 @@ class FacultyCreditView(APIView):
         serializer = FacultyCreditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         claim = services.faculty_credit_award(activity=activity, awarded_by=request.user, **serializer.validated_data)
-        claim = Claim.objects.select_related("user", "activity", "certificate").get(pk=claim.pk)
+        claim = claims_visible_to(request.user).get(pk=claim.pk)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)

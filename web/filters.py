@@ -3,8 +3,8 @@
 import django_filters
 from django import forms
 
+from activities.filters import ActivityFilter, ObjectiveSlugFilter
 from activities.models import ActivityStatus, ActivityType, Objective
-from activities.views import ActivityFilter, ObjectiveSlugFilter
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -94,3 +94,18 @@ def test_other_accounts_are_not_locked(anon_client, monkeypatch):
     )
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_api_lockout_answers_in_json(anon_client, monkeypatch):
+    from accounts.lockout import LOCKED_OUT
+
+    monkeypatch.setattr(LoginThrottle, "THROTTLE_RATES", {**LoginThrottle.THROTTLE_RATES, "login": "1000/min"})
+    UserFactory(email="target@example.org")
+    for _ in range(9):
+        anon_client.post("/api/v1/auth/token/", {"email": "target@example.org", "password": "guess"}, format="json")
+
+    locked = anon_client.post("/api/v1/auth/token/", {"email": "target@example.org", "password": "guess"}, format="json")
+
+    assert locked.status_code == 429
+    assert locked.json() == {"detail": LOCKED_OUT}

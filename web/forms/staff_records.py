@@ -7,8 +7,8 @@ from django.db.models import Q
 from accounts.models import User
 from activities.models import CreditType
 from certificates.models import CertificateStatus
+from claims.filters import ClaimFilter
 from claims.models import ClaimKind
-from claims.views import ClaimFilter
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NO_ACCOUNT = "No account has this email address; ask the learner to register first."

@@ -58,9 +58,7 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         if getattr(self.request, "axes_locked_out", False):
-            # This page is the lockout response: it explains the lockout in words. Clearing the flag
-            # keeps AxesMiddleware from replacing it with its bare text; the lockout itself holds.
-            self.request.axes_locked_out = False
+            # This page is the lockout response (accounts.lockout keeps a view's own 429).
             context = self.get_context_data(form=form, page_error=LOCKED_OUT)
             return self.render_to_response(context, status=429)
         return super().form_invalid(form)

@@ -13,7 +13,7 @@ from accounts.services import user_profile_update
 from activities.models import CreditType, Objective
 from certificates.exports import certificate_download_name
 from certificates.models import CertificateStatus
-from certificates.selectors import certificates_visible_to, transcript_for_learner
+from certificates.selectors import certificates_of_learner, transcript_for_learner
 from certificates.transcripts import transcript_pdf
 from web.access import signed_in_page
 from web.errors import form_add_service_error
@@ -26,7 +26,7 @@ PROFILE_FIELDS = ("first_name", "last_name", "degree", "npi", "specialty", "lice
 
 def own_certificates(user):
     """The learner's own certificates (staff see everyone's through the API, not here)."""
-    return certificates_visible_to(user).filter(claim__user=user).select_related("claim__credit_type")
+    return certificates_of_learner(user)
 
 
 def _range(form: TranscriptRangeForm) -> tuple:

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET
 
 from activities.models import Activity
 from attendance.imports import MAX_BYTES, TOO_LARGE, attendance_import
-from attendance.models import Attendance
+from attendance.selectors import roster_for_activity
 from attendance.services import attendance_mark
 from certificates.models import CertificateStatus
 from certificates.selectors import certificates_visible_to
 from certificates.services import certificate_revoke
-from claims.models import Claim
+from claims.selectors import claims_visible_to
 from cme.exceptions import Conflict
 from web.access import can_write_staff, staff_page, staff_write_page
 from web.display import session_when
@@ -39,12 +39,7 @@ def _mark_form(request, activity: Activity) -> RosterMarkForm:
 
 
 def _roster_page(request, activity: Activity):
-    attendance = (
-        Attendance.objects.filter(session__activity=activity)
-        .select_related("user", "session__activity", "recorded_by")
-        .order_by("session__starts_at", "user__last_name", "user__first_name", "id")
-    )
-    return Paginator(attendance, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return Paginator(roster_for_activity(activity), ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @staff_page
@@ -142,9 +137,7 @@ def roster_import(request, pk: int):
 @require_GET
 def claims(request):
     """Every claim, filtered by activity, learner, credit type, kind, certificate status and date."""
-    queryset = Claim.objects.select_related("user", "activity", "credit_type", "certificate").order_by(
-        "-created_at", "-id"
-    )
+    queryset = claims_visible_to(request.user)
     filterset = ClaimListFilter(request.GET or None, queryset=queryset)
     shown = filterset.qs if filterset.is_bound else queryset
     page = Paginator(shown, CLAIMS_PAGE_SIZE).get_page(request.GET.get("page"))
