@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 PORT="${PORT:-8000}"
+# Verification links and QR codes point at this server unless .env or the environment says otherwise.
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:${PORT}}"
 python=.venv/bin/python
 $python manage.py migrate --noinput
 $python manage.py collectstatic --noinput --verbosity 0
