@@ -241,7 +241,8 @@ class Session(TimeStampedModel):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["activity", "starts_at"])]
+        # Per activity (its sessions) and by time alone (reports of a period, check-in windows).
+        indexes = [models.Index(fields=["activity", "starts_at"]), models.Index(fields=["starts_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
             models.CheckConstraint(condition=Q(credit_hours__gte=0), name="session_credit_hours_nonnegative"),

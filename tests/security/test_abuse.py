@@ -105,7 +105,9 @@ def test_api_lockout_answers_in_json(anon_client, monkeypatch):
     for _ in range(9):
         anon_client.post("/api/v1/auth/token/", {"email": "target@example.org", "password": "guess"}, format="json")
 
-    locked = anon_client.post("/api/v1/auth/token/", {"email": "target@example.org", "password": "guess"}, format="json")
+    locked = anon_client.post(
+        "/api/v1/auth/token/", {"email": "target@example.org", "password": "guess"}, format="json"
+    )
 
     assert locked.status_code == 429
     assert locked.json() == {"detail": LOCKED_OUT}
