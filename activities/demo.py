@@ -18,7 +18,16 @@ from accounts import services as account_services
 from accounts.models import User
 from accounts.roles import Role
 from activities import services
-from activities.models import AMA_PRA_1, PARTICIPATION, Activity, ActivityType, ContentPerson, Objective, RenewalTopic
+from activities.models import (
+    AMA_PRA_1,
+    PARTICIPATION,
+    Activity,
+    ActivityType,
+    ContentPerson,
+    Objective,
+    RenewalTopic,
+    Session,
+)
 from activities.selectors import disclosure_in_force
 
 # A demo password for a local demo database only; never used in production data.
@@ -352,3 +361,17 @@ def _draft_workshop(context: DemoContext, title: str) -> None:
         location="Simulation Center, Level 2",
         description="Hands-on image acquisition for hospitalists. Planning in progress.",
     )
+
+
+def demo_checkin_code() -> str:
+    """The code of the demo session whose check-in window is open now (for the run command's banner)."""
+    from attendance.services import CHECKIN_OPENS_BEFORE
+
+    now = timezone.now()
+    session = (
+        Session.objects.filter(starts_at__lte=now + CHECKIN_OPENS_BEFORE, ends_at__gte=now)
+        .exclude(activity__status="draft")
+        .order_by("starts_at")
+        .first()
+    )
+    return session.checkin_code if session else "(none open right now)"

@@ -31,5 +31,8 @@ cat <<MSG
     CME staff:        staff@demo.cme.test
     accreditation:    accreditation@demo.cme.test
 
+  Grand rounds is about to start: sign in as the clinician and check in at
+  http://127.0.0.1:${PORT}/checkin/ with the code $($python manage.py demo_data --print-checkin-code)
+
 MSG
 $python manage.py runserver "127.0.0.1:${PORT}"
