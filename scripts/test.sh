@@ -25,6 +25,7 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
 fi
 .venv/bin/python scripts/assets.py axe
+.venv/bin/python manage.py collectstatic --noinput --verbosity 0
 
 echo "==> ruff"
 .venv/bin/ruff check .
