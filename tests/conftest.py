@@ -1,7 +1,7 @@
 import pytest
 from celery.contrib.django.task import DjangoTask
-from django.db import transaction
 from django.core.cache import cache
+from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -32,7 +32,9 @@ def _no_messages_without_a_worker(request, monkeypatch):
     """
     if "celery_worker" in request.fixturenames:
         return
-    monkeypatch.setattr(DjangoTask, "delay_on_commit", lambda task, *args, **kwargs: transaction.on_commit(lambda: None))
+    monkeypatch.setattr(
+        DjangoTask, "delay_on_commit", lambda task, *args, **kwargs: transaction.on_commit(lambda: None)
+    )
 
 
 @pytest.fixture(autouse=True)
