@@ -139,22 +139,34 @@ def make_enduring_activity(*, publish: bool = True, **kwargs):
     return activity_publish(activity=activity, published_by=None) if publish else activity
 
 
+def attend(user, activity, *sessions):
+    """The learner attended these sessions (all of the activity's by default), marked by staff."""
+    from attendance.models import Attendance
+
+    for session in sessions or activity.sessions.all():
+        Attendance.objects.get_or_create(user=user, session=session, defaults={"method": "staff"})
+
+
+def evaluate(user, activity, *, rating: int = 5):
+    """The learner's evaluation: every objective met, no commercial bias."""
+    from attendance.services import evaluation_submit
+
+    return evaluation_submit(
+        user=user,
+        activity=activity,
+        overall_rating=rating,
+        objectives_met={objective.slug: True for objective in activity.objectives.all()},
+        commercial_bias=False,
+    )
+
+
 def make_claim(user, *, credit_type: str | None = None, credits: str = "1.00", activity=None, **activity_kwargs):
     """A learner who attended and evaluated a published activity, with an accepted claim."""
-    from attendance.models import Attendance
-    from attendance.services import evaluation_submit
     from claims.services import claim_submit
 
     activity = activity or make_published_activity(**activity_kwargs)
-    for session in activity.sessions.all():
-        Attendance.objects.get_or_create(user=user, session=session, defaults={"method": "staff"})
+    attend(user, activity)
     if activity.evaluation_required:
-        evaluation_submit(
-            user=user,
-            activity=activity,
-            overall_rating=4,
-            objectives_met={objective.slug: True for objective in activity.objectives.all()},
-            commercial_bias=False,
-        )
+        evaluate(user, activity, rating=4)
     credit_type = credit_type or ("ama-pra-1" if user.is_physician else "participation")
     return claim_submit(user=user, activity=activity, credit_type=credit_type, credits=Decimal(credits))

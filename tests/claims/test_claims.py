@@ -6,38 +6,22 @@ import pytest
 from django.utils import timezone
 
 from activities.timezones import today_in
-from attendance.models import Attendance, Evaluation
-from attendance.services import evaluation_submit
+from attendance.models import Evaluation
 from claims import services
 from claims.models import Claim, LateClaimException
 from tests.conftest import client_for
-from tests.factories import UserFactory, make_enduring_activity, make_published_activity
+from tests.factories import UserFactory, attend, evaluate, make_enduring_activity, make_published_activity
 
 pytestmark = pytest.mark.django_db
 
 CLAIMS = "/api/v1/claims/"
 
 
-def attended(user, activity, *sessions):
-    for session in sessions or activity.sessions.all():
-        Attendance.objects.create(user=user, session=session, method="staff")
-
-
-def evaluated(user, activity):
-    return evaluation_submit(
-        user=user,
-        activity=activity,
-        overall_rating=5,
-        objectives_met={o.slug: True for o in activity.objectives.all()},
-        commercial_bias=False,
-    )
-
-
 def ready_learner(user, **activity_kwargs):
     """A published live activity the user attended and evaluated."""
     activity = make_published_activity(**activity_kwargs)
-    attended(user, activity)
-    evaluated(user, activity)
+    attend(user, activity)
+    evaluate(user, activity)
     return activity
 
 
@@ -67,8 +51,8 @@ def test_claim_accepted_returns_certificate(clinician_client, clinician):
 
 def test_more_than_the_attended_hours_is_refused(clinician_client, clinician):
     activity = make_published_activity(sessions=2, minutes=75)
-    attended(clinician, activity, activity.sessions.first())
-    evaluated(clinician, activity)
+    attend(clinician, activity, activity.sessions.first())
+    evaluate(clinician, activity)
 
     response = claim(clinician_client, activity, "1.50")
 
@@ -120,8 +104,8 @@ def test_parallel_sessions_count_once_for_the_learner(clinician_client, clinicia
     make_session(activity, starts_in_hours=30, minutes=60)
     make_disclosed_person(activity)
     activity = activity_publish(activity=activity, published_by=None)
-    attended(clinician, activity, a, b)
-    evaluated(clinician, activity)
+    attend(clinician, activity, a, b)
+    evaluate(clinician, activity)
 
     response = claim(clinician_client, activity, "1.25")
 
@@ -162,7 +146,7 @@ def test_not_attended(clinician_client, clinician):
 
 def test_enduring_needs_attestation_inside_the_window(clinician_client, clinician):
     activity = make_enduring_activity(post_test_passing_score=None)
-    evaluated(clinician, activity)
+    evaluate(clinician, activity)
 
     refused = claim(clinician_client, activity, "1.50")
     accepted = claim(clinician_client, activity, "1.50", attest_completed=True)
@@ -177,7 +161,7 @@ def test_enduring_outside_the_window(clinician_client, clinician):
     activity = make_enduring_activity(
         available_from=today - timedelta(days=60), available_until=today - timedelta(days=1)
     )
-    evaluated(clinician, activity)
+    evaluate(clinician, activity)
 
     response = claim(clinician_client, activity, "1.00", attest_completed=True)
 
@@ -191,7 +175,7 @@ def test_enduring_outside_the_window(clinician_client, clinician):
 @pytest.mark.parametrize("score, accepted", [(80, True), (79, False), (None, False)])
 def test_post_test_passing_score(clinician_client, clinician, score, accepted):
     activity = make_enduring_activity(post_test_passing_score=80)
-    evaluated(clinician, activity)
+    evaluate(clinician, activity)
 
     response = claim(clinician_client, activity, "1.00", attest_completed=True, post_test_score=score)
 
@@ -209,7 +193,7 @@ def test_post_test_passing_score(clinician_client, clinician, score, accepted):
 
 def test_evaluation_required(clinician_client, clinician):
     activity = make_published_activity()
-    attended(clinician, activity)
+    attend(clinician, activity)
 
     response = claim(clinician_client, activity, "1.00")
 
@@ -218,7 +202,7 @@ def test_evaluation_required(clinician_client, clinician):
 
 def test_evaluation_not_required_when_the_activity_says_so(clinician_client, clinician):
     activity = make_published_activity(evaluation_required=False)
-    attended(clinician, activity)
+    attend(clinician, activity)
 
     assert claim(clinician_client, activity, "1.00").status_code == HTTPStatus.CREATED
 
@@ -336,8 +320,8 @@ def test_faculty_credit_is_two_credits_per_hour(staff_client, clinician):
 def test_presenter_cannot_claim_learner_credit_for_the_session_presented(staff_client, clinician_client, clinician):
     activity = make_published_activity(sessions=2, minutes=60)
     presented = activity.sessions.order_by("starts_at").first()
-    attended(clinician, activity)
-    evaluated(clinician, activity)
+    attend(clinician, activity)
+    evaluate(clinician, activity)
     staff_client.post(f"/api/v1/activities/{activity.id}/faculty-credit/",
                       {"user": clinician.id, "session": presented.id}, format="json")  # fmt: skip
 
@@ -350,8 +334,8 @@ def test_presenter_cannot_claim_learner_credit_for_the_session_presented(staff_c
 
 def test_faculty_credit_after_a_learner_claim_covering_the_session(staff_client, clinician_client, clinician):
     activity = make_published_activity(sessions=2, minutes=60)
-    attended(clinician, activity)
-    evaluated(clinician, activity)
+    attend(clinician, activity)
+    evaluate(clinician, activity)
     claim(clinician_client, activity, "2.00")
 
     body = {"user": clinician.id, "session": activity.sessions.first().id}
@@ -407,7 +391,7 @@ def test_claim_list_query_count(staff_client, django_assert_max_num_queries, pag
     activity = make_published_activity(evaluation_required=False)
     for _ in range(8):
         learner = UserFactory()
-        attended(learner, activity)
+        attend(learner, activity)
         services.claim_submit(user=learner, activity=activity, credit_type="ama-pra-1", credits=Decimal("1.00"))
 
     with django_assert_max_num_queries(5):

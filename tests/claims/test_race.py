@@ -1,4 +1,4 @@
-"""Two identical claims at the same moment give one claim: the database settles the race."""
+"""Two identical requests at the same moment give one record: the database settles the race."""
 
 import threading
 from http import HTTPStatus
@@ -14,27 +14,34 @@ from tests.factories import make_published_activity
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def post_all_at_once(user, url: str, body: dict, *, threads: int) -> list[int]:
+    """POST the same body from `threads` threads released together; each thread has its own connection."""
+    start, statuses = threading.Barrier(threads), []
+
+    def post():
+        client = client_for(user)
+        start.wait()
+        try:
+            statuses.append(client.post(url, body, format="json").status_code)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=post) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sorted(statuses)
+
+
 def test_twenty_threads_posting_the_same_claim_make_one_claim(clinician):
     activity = make_published_activity(evaluation_required=False)
     Attendance.objects.create(user=clinician, session=activity.sessions.get(), method="staff")
     body = {"activity": activity.id, "credit_type": "ama-pra-1", "credits": "1.00"}
-    start, statuses = threading.Barrier(20), []
 
-    def post():
-        client = client_for(clinician)
-        start.wait()
-        try:
-            statuses.append(client.post("/api/v1/claims/", body, format="json").status_code)
-        finally:
-            connection.close()
+    statuses = post_all_at_once(clinician, "/api/v1/claims/", body, threads=20)
 
-    threads = [threading.Thread(target=post) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(statuses) == [HTTPStatus.CREATED] + [HTTPStatus.CONFLICT] * 19
+    assert statuses == [HTTPStatus.CREATED] + [HTTPStatus.CONFLICT] * 19
     assert Claim.objects.filter(user=clinician, activity=activity).count() == 1
     assert Claim.objects.get().certificate.status == "pending"
 
@@ -42,21 +49,8 @@ def test_twenty_threads_posting_the_same_claim_make_one_claim(clinician):
 def test_concurrent_check_ins_make_one_attendance(clinician):
     activity = make_published_activity(starts_in_hours=0.1)
     code = activity.sessions.get().checkin_code
-    start, statuses = threading.Barrier(10), []
 
-    def post():
-        client = client_for(clinician)
-        start.wait()
-        try:
-            statuses.append(client.post("/api/v1/checkins/", {"code": code}, format="json").status_code)
-        finally:
-            connection.close()
+    statuses = post_all_at_once(clinician, "/api/v1/checkins/", {"code": code}, threads=10)
 
-    threads = [threading.Thread(target=post) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(statuses) == [HTTPStatus.OK] * 9 + [HTTPStatus.CREATED]
+    assert statuses == [HTTPStatus.OK] * 9 + [HTTPStatus.CREATED]
     assert Attendance.objects.count() == 1

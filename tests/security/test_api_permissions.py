@@ -11,13 +11,13 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.urls import URLResolver, get_resolver
 
 from certificates import services as certificate_services
 from certificates.exports import certificate_export_request
 from reports.services import report_request
 from tests.conftest import client_for
 from tests.factories import UserFactory, accreditation_user, make_claim, staff_user
+from tests.security.urlconf import served_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -154,15 +154,8 @@ def _methods(pattern) -> set[str]:
 
 
 def served_routes() -> set[tuple[str, str]]:
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            else:
-                yield prefix + str(pattern.pattern), pattern
-
     served = set()
-    for route, pattern in walk(get_resolver().url_patterns):
+    for route, pattern in served_patterns():
         if route.startswith("api/v1/"):
             served |= {(_normalise(route), method) for method in _methods(pattern)}
     return served

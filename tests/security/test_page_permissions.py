@@ -10,11 +10,11 @@ from http import HTTPStatus
 
 import pytest
 from django.test import Client
-from django.urls import URLResolver, get_resolver
 
 from certificates import services as certificate_services
 from reports.services import report_request
 from tests.factories import accreditation_user, make_claim, staff_user
+from tests.security.urlconf import served_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -104,15 +104,8 @@ def _normalise(route: str) -> str:
 
 
 def served_pages() -> set[tuple[str, str]]:
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            else:
-                yield prefix + str(pattern.pattern), pattern
-
     served = set()
-    for route, pattern in walk(get_resolver().url_patterns):
+    for route, pattern in served_patterns():
         if route.startswith(("api/v1/", "admin/")):
             continue
         served.add((_normalise(route), "post" if _posts_only(pattern) else "get"))

@@ -7,9 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from attendance.models import Attendance
-from attendance.services import evaluation_submit
-from tests.factories import make_published_activity
+from tests.factories import attend, evaluate, make_published_activity  # noqa: F401 - the web tests import them here
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -59,21 +57,6 @@ def live_activity(db):
         title="Grand rounds: sepsis update",
         time_zone="America/Chicago",
         credits=(("ama-pra-1", "1.00"), ("participation", "1.00")),
-    )
-
-
-def attend(user, activity, *sessions):
-    for session in sessions or activity.sessions.all():
-        Attendance.objects.create(user=user, session=session, method="staff")
-
-
-def evaluate(user, activity):
-    return evaluation_submit(
-        user=user,
-        activity=activity,
-        overall_rating=5,
-        objectives_met={o.slug: True for o in activity.objectives.all()},
-        commercial_bias=False,
     )
 
 
