@@ -47,10 +47,11 @@ def session_can_be_held(session: Session) -> bool:
 
 
 def _record(*, user, session: Session, method: str, recorded_by=None) -> tuple[Attendance, bool]:
-    """One attendance per learner and session: a repeat (or a race) gives back the first record."""
-    existing = Attendance.objects.filter(user=user, session=session).first()
-    if existing:
-        return existing, False
+    """One attendance per learner and session: a repeat (or a race) gives back the first record.
+
+    The insert comes first and the unique constraint answers a repeat, so a new check-in (the common
+    case in a burst) costs no extra lookup.
+    """
     try:
         with transaction.atomic():
             attendance = Attendance(user=user, session=session, method=method, recorded_by=recorded_by)
