@@ -25,8 +25,17 @@ def retry_countdown(retries: int) -> int:
 
 
 def enqueue(task, *args) -> None:
-    """Send the task once the current transaction commits (immediately outside one)."""
-    task.delay_on_commit(*args)
+    """Send the task once the current transaction commits (immediately outside one).
+
+    `robust`: a broker that is down does not fail the request whose data is already committed; the
+    error is logged and the row stays `pending`, so the sweep sends it again.
+    """
+
+    def send():
+        task.delay(*args)
+
+    send.__qualname__ = f"send {task.name}{args}"
+    transaction.on_commit(send, robust=True)
 
 
 def store_file(name: str, content: bytes) -> str:

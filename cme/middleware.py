@@ -5,6 +5,9 @@ import logging
 import re
 import uuid
 
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+
 _request_id = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -31,3 +34,32 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = _request_id.get()
         return True
+
+
+DATABASE_UNAVAILABLE = "The service is briefly unavailable (database). Please try again in a few seconds."
+RETRY_AFTER_SECONDS = 2
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection (a restart, a failover) is a 503 with Retry-After, not a 500.
+
+    Nothing half-written survives: the request's transaction, if any, was rolled back with the
+    connection. Clients retry; check-ins and claims are idempotent.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logging.getLogger(__name__).warning("database unavailable: %s", exception)
+        if request.path.startswith("/api/") or request.path == "/healthz":
+            response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
+        else:
+            response = HttpResponse(DATABASE_UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

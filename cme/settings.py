@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cme.middleware.RequestIdMiddleware",
+    "cme.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +99,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttles and lockouts need a cache shared by every web process) ------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cme")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "cme.cache.TolerantRedisCache"  # a Redis outage is a cache miss, not a 500
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="cme"))
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -218,6 +221,9 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_KB", default=300_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that enqueues while the broker is down must not hang: try briefly, then leave the row
+# `pending` for the sweep (the send runs after commit and never fails the request).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 # Work still `pending` after this long is re-queued by the sweep (a lost message, a killed worker).
 PENDING_REQUEUE_AFTER_SECONDS = env.int("PENDING_REQUEUE_AFTER_SECONDS", default=120)

@@ -1,7 +1,6 @@
 import pytest
 from celery.contrib.django.task import DjangoTask
 from django.core.cache import cache
-from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -27,14 +26,12 @@ def _media_root(settings, tmp_path):
 def _no_messages_without_a_worker(request, monkeypatch):
     """Tests without a worker send no task messages: the queue stays clean for the tests that have one.
 
-    The on-commit hook is still registered (as a no-op), so tests can count what would be sent; a
-    session worker never renders rows that a test is about to truncate.
+    The on-commit hooks are still registered, so tests can count what would be sent; a session
+    worker never renders rows that a test is about to truncate.
     """
     if "celery_worker" in request.fixturenames:
         return
-    monkeypatch.setattr(
-        DjangoTask, "delay_on_commit", lambda task, *args, **kwargs: transaction.on_commit(lambda: None)
-    )
+    monkeypatch.setattr(DjangoTask, "delay", lambda task, *args, **kwargs: None)
 
 
 @pytest.fixture(autouse=True)
