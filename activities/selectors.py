@@ -16,6 +16,12 @@ from activities.models import (
     Session,
 )
 
+# What the catalog shows of a session; a series carries dozens of them, so nothing more is loaded.
+SESSION_FIELDS_SHOWN = (
+    "id", "activity_id", "title", "starts_at", "ends_at", "break_minutes", "credit_hours", "parallel_group",
+    "checkin_code",
+)  # fmt: skip
+
 
 def activities_visible_to(user) -> QuerySet[Activity]:
     """Drafts only for staff and accreditation; published and closed activities for everyone."""
@@ -34,7 +40,7 @@ def activities_for_catalog(user) -> QuerySet[Activity]:
             "objectives",
             "renewal_topics",
             Prefetch("designations", queryset=CreditDesignation.objects.select_related("credit_type")),
-            Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "id")),
+            Prefetch("sessions", queryset=Session.objects.only(*SESSION_FIELDS_SHOWN).order_by("starts_at", "id")),
         )
     )
 

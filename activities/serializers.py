@@ -77,15 +77,27 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "activity", "checkin_code"]
 
     def to_representation(self, session):
-        data = super().to_representation(session)
         zone_name = self.context.get("time_zone") or session.activity.time_zone
-        data["starts_at"] = _zoned(session.starts_at, zone_name)
-        data["ends_at"] = _zoned(session.ends_at, zone_name)
-        return data
+        return session_representation(session, zone_name, show_codes=bool(self.context.get("show_codes")))
 
     @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_checkin_code(self, session) -> str | None:
+    def get_checkin_code(self, session) -> str | None:  # documents the field; to_representation fills it
         return session.checkin_code if self.context.get("show_codes") else None
+
+
+def session_representation(session: Session, zone_name: str, *, show_codes: bool) -> dict:
+    """A session as the API shows it, built directly: a catalog page carries hundreds of them."""
+    return {
+        "id": session.pk,
+        "activity": session.activity_id,
+        "title": session.title,
+        "starts_at": _zoned(session.starts_at, zone_name),
+        "ends_at": _zoned(session.ends_at, zone_name),
+        "break_minutes": session.break_minutes,
+        "credit_hours": f"{session.credit_hours:.2f}",
+        "parallel_group": session.parallel_group,
+        "checkin_code": session.checkin_code if show_codes else None,
+    }
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -127,8 +139,8 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SessionSerializer(many=True))
     def get_sessions(self, activity):
-        context = {"time_zone": activity.time_zone, "show_codes": self._show_codes()}
-        return SessionSerializer(activity.sessions.all(), many=True, context=context).data
+        show_codes = self._show_codes()
+        return [session_representation(s, activity.time_zone, show_codes=show_codes) for s in activity.sessions.all()]
 
     @extend_schema_field(serializers.DecimalField(max_digits=6, decimal_places=2))
     def get_total_credit_hours(self, activity) -> str:

@@ -7,9 +7,16 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.permissions import IsCmeStaff, ReadAnyoneWriteStaff, StaffWritesAccreditationReads, user_has_role
+from accounts.permissions import (
+    IsCmeStaff,
+    ReadAnyoneWriteStaff,
+    StaffWritesAccreditationReads,
+    sees_everything,
+    user_has_role,
+)
 from accounts.roles import Role
 from activities import services
+from activities.catalog_cache import cached_catalog_page
 from activities.filters import ActivityFilter
 from activities.models import Activity, CommercialSupport, Session
 from activities.selectors import activities_for_catalog, activities_visible_to
@@ -51,6 +58,16 @@ class ActivityViewSet(
 
     def get_queryset(self):
         return activities_for_catalog(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        if sees_everything(request.user):  # drafts: never from the public cache
+            return super().list(request, *args, **kwargs)
+
+        def build():
+            response = super(ActivityViewSet, self).list(request, *args, **kwargs)
+            return response.data
+
+        return Response(cached_catalog_page(request.build_absolute_uri(), build))
 
     def perform_create(self, serializer):
         arguments = _write_arguments(serializer.validated_data)

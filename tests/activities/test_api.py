@@ -254,3 +254,26 @@ def test_provider_activity_id_frozen_once_exported(staff_client, staff):
     assert response.status_code == HTTPStatus.CONFLICT
     activity.refresh_from_db()
     assert activity.provider_activity_id != "NEW-ID"
+
+
+def test_public_catalog_is_cached_but_any_change_shows_at_once(anon_client, staff_client, staff):
+    activity = make_published_activity(staff=staff, title="Original title")
+    assert anon_client.get(ACTIVITIES).json()["results"][0]["title"] == "Original title"
+
+    staff_client.patch(f"{ACTIVITIES}{activity.id}/", {"title": "New title"}, format="json")
+    after_edit = anon_client.get(ACTIVITIES).json()["results"]
+    make_session(activity, starts_in_hours=48)
+    after_session = anon_client.get(ACTIVITIES).json()["results"]
+
+    assert after_edit[0]["title"] == "New title"
+    assert len(after_session[0]["sessions"]) == 2
+
+
+def test_public_catalog_cache_serves_repeat_pages_without_queries(anon_client, staff, django_assert_num_queries):
+    make_published_activity(staff=staff)
+    anon_client.get(ACTIVITIES)
+
+    with django_assert_num_queries(0):
+        response = anon_client.get(ACTIVITIES)
+
+    assert response.json()["count"] == 1
