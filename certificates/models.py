@@ -32,13 +32,14 @@ class Certificate(TimeStampedModel):
     last_error = models.TextField(blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    notified_version = models.PositiveIntegerField(default=0, help_text="The last version the learner was emailed.")
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revoke_reason = models.TextField(blank=True)
 
-    history = HistoricalRecords(excluded_fields=["snapshot", "attempts", "queued_at"])
+    history = HistoricalRecords(excluded_fields=["snapshot", "attempts", "queued_at", "notified_version"])
 
     class Meta:
         ordering = ["-issued_at", "-id"]

@@ -40,6 +40,12 @@ def _render_task():
     return render_certificate
 
 
+def _notify_task():
+    from certificates.tasks import notify_certificate_ready
+
+    return notify_certificate_ready
+
+
 def _claim_for_snapshot(claim: Claim) -> Claim:
     return (
         Claim.objects.select_related("user", "activity__activity_type", "credit_type", "session")
@@ -143,7 +149,8 @@ def certificate_render(*, certificate_id: int, version: int) -> str:
         certificate.attempts += 1
         certificate.last_error = ""
         certificate.save(update_fields=["pdf", "status", "rendered_at", "attempts", "last_error", "updated_at"])
-        transaction.on_commit(lambda: certificate_ready_notify(certificate_id=certificate_id))
+        # The email is its own task: a slow mail server never holds up rendering.
+        enqueue(_notify_task(), certificate_id)
     return "ready"
 
 
@@ -160,9 +167,26 @@ def certificate_render_failed(*, certificate_id: int, version: int, error: BaseE
         certificate.save(update_fields=["attempts", "last_error", "status", "updated_at"])
 
 
-def certificate_ready_notify(*, certificate_id: int) -> None:
-    """Tell the learner their certificate is ready, with where to download it."""
-    certificate = Certificate.objects.select_related("claim__user", "claim__activity").get(pk=certificate_id)
+def certificate_ready_notify(*, certificate_id: int) -> str:
+    """Tell the learner their certificate is ready, with where to download it (once per version).
+
+    The mail goes out while the row is locked and is marked sent in the same transaction; a mail
+    server error rolls back the mark and the task retries.
+    """
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("claim__user", "claim__activity")
+            .get(pk=certificate_id)
+        )
+        if certificate.status != CertificateStatus.READY or certificate.notified_version >= certificate.version:
+            return "skipped"
+        _send_ready_email(certificate)
+        Certificate.objects.filter(pk=certificate_id).update(notified_version=certificate.version)
+    return "sent"
+
+
+def _send_ready_email(certificate: Certificate) -> None:
     user, activity = certificate.claim.user, certificate.claim.activity
     base = provider_current().public_base_url.rstrip("/")
     send_mail(
@@ -176,7 +200,6 @@ def certificate_ready_notify(*, certificate_id: int) -> None:
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],
-        fail_silently=True,
     )
 
 

@@ -27,3 +27,9 @@ def build_certificate_export(self, export_id: int) -> str:
         work=lambda: exports.certificate_export_build(export_id=export_id),
         on_failure=lambda error, final: job_failed(CertificateExport, export_id, error=error, final=final),
     )
+
+
+@shared_task(acks_late=True, name="certificates.notify_certificate_ready", autoretry_for=(OSError,), max_retries=3,
+             retry_backoff=True)  # fmt: skip
+def notify_certificate_ready(certificate_id: int) -> str:
+    return services.certificate_ready_notify(certificate_id=certificate_id)

@@ -229,10 +229,25 @@ def test_profile_change_other_than_name_does_not_reissue(clinician):
 def test_ready_email_has_the_links(clinician):
     certificate = rendered(make_claim(clinician, title="Sepsis update").certificate)
 
-    services.certificate_ready_notify(certificate_id=certificate.pk)
+    first = services.certificate_ready_notify(certificate_id=certificate.pk)
+    again = services.certificate_ready_notify(certificate_id=certificate.pk)
 
+    assert (first, again) == ("sent", "skipped")
+    assert len(mail.outbox) == 1
     message = mail.outbox[-1]
     assert message.to == ["ada@example.org"]
     assert "Sepsis update" in message.subject
     assert f"/verify/{certificate.verification_code}/" in message.body
     assert "/my/credits/" in message.body
+
+
+def test_rendering_queues_the_email_as_its_own_task(clinician, django_capture_on_commit_callbacks):
+    certificate = make_claim(clinician).certificate
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.certificate_render(certificate_id=certificate.pk, version=1)
+
+    assert [callback.__qualname__ for callback in callbacks] == [
+        f"send certificates.notify_certificate_ready({certificate.pk},)"
+    ]
+    assert mail.outbox == []
