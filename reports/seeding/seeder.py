@@ -31,6 +31,7 @@ from activities.services import provider_current
 from activities.timezones import add_months, zone
 from attendance.models import Attendance, Evaluation, ObjectiveAnswer
 from certificates.models import Certificate
+from certificates.snapshots import format_day
 from claims.models import Claim
 from reports.seeding.loader import Loader
 from reports.seeding.marks import ACTIVITY_MARK, EMAIL_DOMAIN
@@ -56,6 +57,7 @@ CLAIM_SHARE = 0.45  # of the learners of an activity who claim credit
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CHECKIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PLACEHOLDER_PDF = "certificates/seed/placeholder.pdf"
+CREDIT_TYPE_NAMES = {AMA_PRA_1: "AMA PRA Category 1 Credit\u2122", PARTICIPATION: "Certificate of participation"}
 ACTIVITY_FIELDS = [
     "id", "provider_activity_id", "title", "activity_type_id", "location", "time_zone", "status", "starts_at",
     "ends_at", "available_from", "available_until", "estimated_hours",
@@ -122,14 +124,15 @@ class Seeder:
     def learners(self) -> None:
         rng, first_id = self.rng, self.loader.next_id(User)
         self.user_ids = list(range(first_id, first_id + self.sizes["learners"]))
-        self.physician = {}
+        self.physician, self.learner_shown = {}, {}
         rows = []
         for index, user_id in enumerate(self.user_ids):
             degree = weighted(rng, DEGREES)
             self.physician[user_id] = degree in PHYSICIAN_DEGREES
             joined = self.loader.now - timedelta(days=rng.randint(400, 2000))
-            rows.append((user_id, "!seeded", f"learner{index:06d}@{EMAIL_DOMAIN}", rng.choice(FIRST),
-                         rng.choice(LAST), degree, joined))  # fmt: skip
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            self.learner_shown[user_id] = (f"{first} {last}", degree)
+            rows.append((user_id, "!seeded", f"learner{index:06d}@{EMAIL_DOMAIN}", first, last, degree, joined))
         self.loader.load(User, ["id", "password", "email", "first_name", "last_name", "degree", "date_joined"], rows)
         clinician = Group.objects.get(name=Role.CLINICIAN).pk
         self.loader.load(User.groups.through, ["user_id", "group_id"], ((uid, clinician) for uid in self.user_ids))
@@ -326,8 +329,27 @@ class Seeder:
                 day = opens + timedelta(days=rng.randint(0, (last - opens).days))
                 self.add_claim(user_id, activity_id, hours, day, True)
 
+    def snapshot(self, claim: tuple, code: str) -> dict:
+        """What verification shows of a seeded certificate (a real one freezes every printed value)."""
+        claim_id, user_id, activity_id, credit_type, credits, credit_date = claim[:6]
+        name, degree = self.learner_shown[user_id]
+        return {
+            "learner_name": name,
+            "learner_degree": degree,
+            "activity_title": self.title_of[activity_id],
+            "activity_dates": format_day(credit_date),
+            "credit_type": credit_type,
+            "credit_type_name": CREDIT_TYPE_NAMES[credit_type],
+            "credits": f"{credits:.2f}",
+            "issue_date": format_day(self.local_day(claim[7])),
+            "certificate_number": f"CME-{claim_id:08d}",
+            "verification_code": code,
+            "seeded": True,
+        }
+
     def certificates(self) -> None:
         rng, codes = self.rng, set()
+        self.title_of = {row[0]: row[2] for row in self.activity_rows}
         while len(codes) < len(self.claims):
             codes.add("".join(rng.choices(CROCKFORD, k=16)))
         rows = []
@@ -335,7 +357,7 @@ class Seeder:
             claim_id, issued = claim[0], claim[7]
             revoked = rng.random() < 0.01
             rows.append((claim_id, "revoked" if revoked else "ready", code, f"CME-{claim_id:08d}", issued,
-                         {"seeded": True}, PLACEHOLDER_PDF, 1, issued, issued, issued if revoked else None,
+                         self.snapshot(claim, code), PLACEHOLDER_PDF, 1, issued, issued, issued if revoked else None,
                          "Issued in error (seeded)" if revoked else "", issued, issued))  # fmt: skip
         self.loader.load(
             Certificate,

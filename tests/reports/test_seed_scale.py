@@ -108,3 +108,14 @@ def test_reset_removes_only_seeded_rows(staff):
     assert User.objects.filter(email__endswith="@seed.cme.test").count() == 1
     assert User.objects.filter(pk=staff.pk).exists()
     assert seeded_data_exists()
+
+
+@pytest.mark.django_db
+def test_seeded_certificates_verify(client):
+    call_command("seed_scale", learners=30, activities=6, attendance=200, seed=3, stdout=io.StringIO())
+    certificate = Certificate.objects.filter(status="ready").select_related("claim__user").first()
+
+    response = client.get(f"/api/v1/verify/{certificate.verification_code}/", HTTP_HOST="localhost")
+
+    assert response.status_code == 200
+    assert response.json()["name"] == certificate.claim.user.full_name
