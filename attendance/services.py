@@ -75,24 +75,35 @@ def session_for_code(code: str) -> Session:
     return session
 
 
-def session_check_in(*, user, code: str) -> tuple[Attendance, bool]:
-    """Check in with a session's code inside its window (30 minutes before start until its end)."""
-    session = session_for_code(code)
-    existing = Attendance.objects.filter(user=user, session=session).select_related("session__activity").first()
-    if existing:
-        return existing, False
+def checkin_refusal(session: Session) -> str | None:
+    """Why a check-in to this session is refused now (closed activity, outside the window, not held)."""
     activity = session.activity
     if activity.status == ActivityStatus.CLOSED:
-        raise ValidationError({"code": ACTIVITY_CLOSED}, code="activity_closed")
+        return ACTIVITY_CLOSED
     now = timezone.now()
     opens = session.starts_at - CHECKIN_OPENS_BEFORE
     if now < opens:
-        raise ValidationError({"code": WINDOW_NOT_OPEN.format(opens=_local_time(opens, activity.time_zone))})
+        return WINDOW_NOT_OPEN.format(opens=_local_time(opens, activity.time_zone))
     if now > session.ends_at:
-        raise ValidationError({"code": WINDOW_CLOSED.format(closed=_local_time(session.ends_at, activity.time_zone))})
+        return WINDOW_CLOSED.format(closed=_local_time(session.ends_at, activity.time_zone))
     if not session_can_be_held(session):
-        raise ValidationError({"code": DISCLOSURES_INCOMPLETE}, code="disclosures_incomplete")
-    return _record(user=user, session=session, method=CheckInMethod.CODE)
+        return DISCLOSURES_INCOMPLETE
+    return None
+
+
+def session_check_in(*, user, code: str) -> tuple[Attendance, bool]:
+    """Check in with a session's code inside its window (30 minutes before start until its end).
+
+    Checking in again gives back the first record, even once the window has closed.
+    """
+    session = session_for_code(code)
+    refusal = checkin_refusal(session)
+    if refusal is None:
+        return _record(user=user, session=session, method=CheckInMethod.CODE)
+    existing = Attendance.objects.filter(user=user, session=session).first()
+    if existing:
+        return existing, False
+    raise ValidationError({"code": refusal})
 
 
 def attendance_mark(*, session: Session, user, recorded_by) -> tuple[Attendance, bool]:

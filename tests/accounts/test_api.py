@@ -275,3 +275,24 @@ def test_me_put_not_allowed(clinician_client):
     response = clinician_client.put(ME, {}, format="json")
 
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_cached_sign_in_follows_role_changes_and_deactivation(staff_client, staff):
+    from accounts.services import role_revoke
+
+    assert staff_client.get("/api/v1/people/").status_code == HTTPStatus.OK
+    role_revoke(user=staff, role="cme_staff")
+    assert staff_client.get("/api/v1/people/").status_code == HTTPStatus.FORBIDDEN
+
+    staff.is_active = False
+    staff.save()
+    assert staff_client.get(ME).status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_cached_sign_in_saves_the_token_and_role_queries(clinician_client, django_assert_num_queries):
+    clinician_client.get(ME)
+
+    with django_assert_num_queries(0):
+        response = clinician_client.get(ME)
+
+    assert response.json()["roles"] == ["clinician"]
