@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from activities.models import Activity, ActivityStatus, Session
 from activities.services import activity_disclosure_problems
+from activities.services.sessions import CHECKIN_CODE_LENGTH
 from activities.timezones import local_date, today_in, zone
 from attendance.models import Attendance, CheckInMethod, Evaluation, ObjectiveAnswer
 from cme.exceptions import Conflict
@@ -29,6 +30,7 @@ OBJECTIVES_MISMATCH = "Answer for each of the activity's objectives: {expected}.
 SESSION_NOT_IN_ACTIVITY = "This session does not belong to the activity."
 # A session's disclosure check is cached: a thousand check-ins before grand rounds ask the same question.
 HELD_CACHE_SECONDS = 120
+CHECKIN_CACHE_SECONDS = 60
 
 
 def _local_time(moment, zone_name: str) -> str:
@@ -37,6 +39,8 @@ def _local_time(moment, zone_name: str) -> str:
 
 def session_can_be_held(session: Session) -> bool:
     """Nobody in control of content lacks a valid disclosure or a mitigation on the session's date."""
+    if hasattr(session, "held"):  # answered when the session was cached for check-in
+        return session.held
     day = local_date(session.starts_at, session.activity.time_zone)
     key = f"session-held:{session.pk}:{day.isoformat()}"
     held = cache.get(key)
@@ -66,13 +70,32 @@ class UnknownCheckinCode(ValidationError):
     """A code that opens no session: the attempts a guesser makes, counted by the throttle."""
 
 
+def checkin_cache_key(code: str) -> str:
+    return f"checkin:{code}"
+
+
 def session_for_code(code: str) -> Session:
-    """The session whose check-in code this is; drafts do not reveal themselves."""
+    """The session whose check-in code this is; drafts do not reveal themselves.
+
+    A thousand learners check in to one session in a few minutes: the session, its activity and
+    whether it can be held are cached for CHECKIN_CACHE_SECONDS, and any change to the session, the
+    activity or its people in control of content drops the entry (attendance.apps).
+    """
     normalized = (code or "").strip().upper()
-    session = Session.objects.select_related("activity").filter(checkin_code=normalized).first()
-    if session is None or session.activity.status == ActivityStatus.DRAFT:
+    if len(normalized) != CHECKIN_CODE_LENGTH:
         raise UnknownCheckinCode({"code": UNKNOWN_CODE})
+    session = cache.get(checkin_cache_key(normalized))
+    if session is None:
+        session = Session.objects.select_related("activity").filter(checkin_code=normalized).first()
+        if session is None or session.activity.status == ActivityStatus.DRAFT:
+            raise UnknownCheckinCode({"code": UNKNOWN_CODE})
+        session.held = session_can_be_held(session)
+        cache.set(checkin_cache_key(normalized), session, CHECKIN_CACHE_SECONDS)
     return session
+
+
+def checkin_cache_forget(codes) -> None:
+    cache.delete_many([checkin_cache_key(code) for code in codes])
 
 
 def checkin_refusal(session: Session) -> str | None:

@@ -221,6 +221,9 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_KB", default=300_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Keep a worker's database connection across tasks (Celery's Django fix-up closes it after every
+# task otherwise: a new PostgreSQL backend per certificate); cme/celery.py drops broken or old ones.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # A request that enqueues while the broker is down must not hang: try briefly, then leave the row
 # `pending` for the sweep (the send runs after commit and never fails the request).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}

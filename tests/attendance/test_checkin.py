@@ -159,3 +159,15 @@ def test_a_full_hall_behind_one_address_checks_in_freely():
 
     assert statuses == {HTTPStatus.CREATED}
     assert Attendance.objects.count() == 25
+
+
+def test_a_cached_session_follows_closing_and_new_disclosure_problems(staff_client):
+    session = session_starting_in(10)
+    first, second, third = (client_for(UserFactory()) for _ in range(3))
+    assert first.post(CHECKINS, {"code": session.checkin_code}, format="json").status_code == 201
+
+    staff_client.post(f"/api/v1/activities/{session.activity_id}/close/")
+    closed = second.post(CHECKINS, {"code": session.checkin_code}, format="json")
+
+    assert closed.json() == {"code": [ACTIVITY_CLOSED]}
+    assert third.post(CHECKINS, {"code": session.checkin_code}, format="json").status_code == 400
