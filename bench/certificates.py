@@ -15,7 +15,6 @@
     under 200 MB. Also printed: the workers' CPU per certificate against the bare render's.
 
     .venv/bin/python bench/certificates.py [--claims 2500] [--renders 200] [--per-claim]
-    .venv/bin/python bench/certificates.py --db-reuse   # experiment: workers keep their DB connection
     .venv/bin/python bench/certificates.py --profile    # py-spy the pool processes during (b)
 """
 
@@ -46,11 +45,6 @@ def arguments():
         "--per-claim",
         action="store_true",
         help="commit each claim on its own (clock from the first commit) instead of all at once",
-    )
-    parser.add_argument(
-        "--db-reuse",
-        action="store_true",
-        help="experiment: workers keep their database connection across tasks (bench/celery_db_reuse.py)",
     )
     parser.add_argument("--profile", action="store_true", help="py-spy the pool processes during (b)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for every certificate")
@@ -204,8 +198,7 @@ def burst(stack, env, args) -> dict:
     log(f"seeding {args.claims} learners who attended and evaluated one session")
     learners, activity, credits = seeding.claimable(args.claims, prefix="certs", title="Heart Failure Course")
     harness.purge_queue(env["CELERY_TASK_DEFAULT_QUEUE"])  # the render task of (a)'s sample claim
-    app = "bench.celery_db_reuse" if args.db_reuse else "cme"
-    worker = stack.celery_worker(env=env, name="worker", concurrency=args.concurrency, app=app)
+    worker = stack.celery_worker(env=env, name="worker", concurrency=args.concurrency, app="cme")
     wait_for_worker()
     log(f"worker up (pool {harness.pool_pids(worker.pid)}); submitting {args.claims} claims")
     watcher = ReadyWatcher(activity.pk, args.claims, args.timeout)
