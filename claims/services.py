@@ -35,6 +35,7 @@ FACULTY_CLAIMED_AS_LEARNER = (
     "This presenter's learner claim already counts this session; correct that claim before awarding faculty credit."
 )
 FACULTY_NO_HOURS = "This session carries no credit hours."
+FACULTY_ABOVE_MAXIMUM = "Faculty credit for this session is at most {maximum} credits (two per hour presented)."
 FACULTY_CREDITS_PER_HOUR = Decimal(2)
 
 
@@ -103,6 +104,28 @@ def _check_amount(*, user, activity: Activity, credits: Decimal, maximum: Decima
         hours = attended_credit_hours(user=user, activity=activity)
         if credits > hours:
             raise ValidationError({"credits": ABOVE_ATTENDED.format(hours=hours)})
+
+
+def faculty_credit_maximum(session: Session) -> Decimal:
+    return session.credit_hours * FACULTY_CREDITS_PER_HOUR
+
+
+def _check_faculty_amount(*, claim: Claim, credits: Decimal) -> None:
+    """Faculty credit follows its own rules, not the activity's designations (see faculty_credit_award).
+
+    Its credit type was chosen by degree (AMA for physicians, participation otherwise), whatever the
+    activity offers to learners, so only the physicians-only rule is checked again; the amount is a
+    positive multiple of 0.25 and at most two credits per hour of the session presented.
+    """
+    if claim.credit_type.physicians_only and not claim.user.is_physician:
+        raise ValidationError({"credit_type": PHYSICIANS_ONLY})
+    try:
+        validate_credit_amount(credits)
+    except ValidationError as error:
+        raise ValidationError({"credits": error.messages}) from error
+    maximum = faculty_credit_maximum(claim.session)
+    if credits > maximum:
+        raise ValidationError({"credits": FACULTY_ABOVE_MAXIMUM.format(maximum=maximum)})
 
 
 def _check_deadline(*, user, activity: Activity, today: date) -> None:
@@ -176,11 +199,17 @@ def claim_correct(*, claim: Claim, credits: Decimal, reason: str, corrected_by) 
     """Staff correct a claim's credits within the rules; the certificate is issued anew."""
     from certificates.services import certificate_reissue
 
-    claim = Claim.objects.select_for_update().select_related("activity__activity_type", "user").get(pk=claim.pk)
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("activity__activity_type", "user", "credit_type", "session")
+        .get(pk=claim.pk)
+    )
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the correction."})
-    maximum = _check_credit_type(user=claim.user, activity=claim.activity, credit_type=claim.credit_type_id)
-    if claim.kind == ClaimKind.LEARNER:
+    if claim.kind == ClaimKind.FACULTY:
+        _check_faculty_amount(claim=claim, credits=credits)
+    else:
+        maximum = _check_credit_type(user=claim.user, activity=claim.activity, credit_type=claim.credit_type_id)
         _check_amount(user=claim.user, activity=claim.activity, credits=credits, maximum=maximum)
     claim.credits = credits
     claim._history_user = corrected_by
@@ -229,7 +258,7 @@ def faculty_credit_award(*, activity: Activity, user, session: Session, awarded_
         user=user,
         activity=activity,
         credit_type_id=credit_type,
-        credits=session.credit_hours * FACULTY_CREDITS_PER_HOUR,
+        credits=faculty_credit_maximum(session),
         kind=ClaimKind.FACULTY,
         session=session,
         credit_date=credit_date_for(user=user, activity=activity, session=session),
