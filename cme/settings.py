@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cme.middleware.RequestIdMiddleware",
+    # Before SecurityMiddleware: the local health probe skips the host check and the HTTPS redirect.
+    "cme.health.HealthCheckMiddleware",
     "cme.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -230,6 +232,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_TIMEZONE = TIME_ZONE
 # Work still `pending` after this long is re-queued by the sweep (a lost message, a killed worker).
 PENDING_REQUEUE_AFTER_SECONDS = env.int("PENDING_REQUEUE_AFTER_SECONDS", default=120)
+# Beat writes its schedule file after every task it sends, so the file's age tells the compose health
+# check that beat is alive (the default syncs every 3 minutes).
+CELERY_BEAT_SYNC_EVERY = 1
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-work": {"task": "cme.tasks.requeue_stuck_work", "schedule": 30.0},
 }

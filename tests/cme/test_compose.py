@@ -58,3 +58,26 @@ def test_env_example_lists_the_settings_and_no_secret_values():
     assert values["POSTGRES_PASSWORD"] == ""
     for name in ("DEBUG", "ALLOWED_HOSTS", "PUBLIC_BASE_URL", "EMAIL_URL"):
         assert name in values
+
+
+def test_web_health_check_asks_healthz_over_plain_http_and_fails_on_an_error_status():
+    test = load_compose()["services"]["web"]["healthcheck"]["test"]
+
+    assert test[:2] == ["CMD", "curl"]
+    assert "-f" in test[2] or "--fail" in test, "curl must fail on a 503"
+    assert test[-1] == "http://127.0.0.1:8000/healthz"
+    assert "-L" not in test and "--location" not in test, "a redirect must not count as healthy"
+
+
+def test_beat_health_check_looks_at_the_schedule_file_age():
+    from django.conf import settings
+
+    test = load_compose()["services"]["beat"]["healthcheck"]["test"]
+    command = load_compose()["services"]["beat"]["command"]
+
+    assert test[0] == "CMD-SHELL"
+    assert "celerybeat-schedule" in test[1] and "-mmin -2" in test[1]
+    assert command[command.index("--schedule") + 1] == "/tmp/celerybeat-schedule"
+    # The file is rewritten after each sent task, and the sweep is due far more often than 2 minutes.
+    assert settings.CELERY_BEAT_SYNC_EVERY == 1
+    assert settings.CELERY_BEAT_SCHEDULE["requeue-stuck-work"]["schedule"] < 120
