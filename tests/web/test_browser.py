@@ -1,6 +1,6 @@
 """Both journeys of the issue in Chromium, against a live server and a real Celery worker.
 
-1. A clinician signs up on a phone, opens a check-in link, checks in, evaluates, claims credit,
+1. A clinician opens a check-in link on a phone, signs up and lands checked in, evaluates, claims credit,
    waits for the certificate, downloads it and verifies it on the public page.
 2. A staff member creates an activity with two sessions and a disclosure, publishes it (first
    seeing what is missing), imports a roster CSV after a dry run that shows an error, and
@@ -9,7 +9,6 @@
 Every main page is screenshotted under test-artifacts/screenshots/ and checked with axe-core.
 """
 
-import os
 import re
 from datetime import timedelta
 
@@ -20,60 +19,16 @@ from activities.timezones import today_in
 from tests.factories import UserFactory, make_enduring_activity, make_published_activity
 from tests.factories import staff_user as make_staff_user
 from tests.web.browser import (
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     WORKER_TIMEOUT_MS,
     assert_accessible,
-    chromium_or_skip,
     downloaded_pdf,
     shoot,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.xdist_group("browser")]
 PASSWORD = "a-long-passphrase-42"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop on this thread; the test's own ORM calls are safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def open_page(browser, live_server):
-    """Opens pages in fresh browser contexts (own cookies), closed after the test.
-
-    Closing matters: Chromium keeps HTTP connections alive, and each one holds a live-server thread
-    with its own database connection, which would keep the test database from being dropped.
-    axe-core is injected into the page, hence bypass_csp (one test checks the CSP without it).
-    """
-    contexts = []
-
-    def open_one(viewport: dict, *, bypass_csp: bool = True):
-        context = browser.new_context(
-            viewport=viewport, base_url=live_server.url, bypass_csp=bypass_csp, accept_downloads=True
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        return page
-
-    yield open_one
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
@@ -128,15 +83,13 @@ def sign_up_from_the_poster_link(page, code: str):
 
 
 def check_in(page, code: str):
-    """Back on the check-in link after signing up: one tap on the focused button."""
+    """Back on the check-in link after signing up: checked in at once, no further tap."""
     page.wait_for_url(f"**/checkin/{code}/")
-    button = page.get_by_role("button", name="Check in to this session")
-    assert button.evaluate("element => element === document.activeElement")
-    shoot(page, "checkin")
-    assert_accessible(page, "checkin")
-    button.click()
     page.get_by_role("heading", name="You are checked in").wait_for()
     shoot(page, "checkin-done")
+    assert_accessible(page, "checkin done")
+    page.reload()  # scanning the poster again says so, and writes nothing
+    page.get_by_role("heading", name="You were already checked in").wait_for()
 
 
 def evaluate(page):

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from activities.services import activity_close
 from attendance.models import Attendance, Evaluation
 from attendance.services import UNKNOWN_CODE
 from certificates.services import certificate_render
@@ -36,8 +37,39 @@ def test_poster_link_sends_a_visitor_to_log_in_and_back(anon, live_activity):
     assert response["Location"] == f"/login/?next={url}"
 
 
-def test_poster_link_asks_for_one_tap_and_does_not_check_in_by_itself(clinician_web, live_activity):
-    response = clinician_web.get(checkin_url(live_activity))
+SCANNED = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+AFTER_LOGIN = {**SCANNED, "Sec-Fetch-Site": "same-origin"}
+
+
+def test_scanning_the_poster_checks_in_at_once_and_says_so(clinician_web, clinician, live_activity):
+    response = clinician_web.get(checkin_url(live_activity), headers=SCANNED)
+    again = clinician_web.get(checkin_url(live_activity), headers=AFTER_LOGIN)
+
+    assert response.status_code == HTTPStatus.CREATED
+    assert "You are checked in" in text_of(response)
+    assert "Sec-Fetch-Site" in response["Vary"]
+    assert again.status_code == HTTPStatus.OK
+    assert re.search(
+        r"You were already checked in .* Your check-in was recorded at \d+:\d\d [AP]M C[SD]T", text_of(again)
+    )
+    attendance = Attendance.objects.get()
+    assert (attendance.user, attendance.method) == (clinician, "code")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # an old browser: nobody can tell where the link was
+        {**SCANNED, "Sec-Fetch-Site": "cross-site"},
+        {**SCANNED, "Sec-Fetch-Site": "same-site"},
+        {**SCANNED, "Sec-Purpose": "prefetch;prerender"},
+        {**SCANNED, "Purpose": "prefetch"},
+        {**SCANNED, "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"},
+    ],
+    ids=["no-header", "cross-site", "same-site", "sec-purpose-prefetch", "purpose-prefetch", "image"],
+)
+def test_a_link_from_elsewhere_asks_for_one_tap_and_does_not_check_in(clinician_web, live_activity, headers):
+    response = clinician_web.get(checkin_url(live_activity), headers=headers)
 
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
@@ -45,6 +77,16 @@ def test_poster_link_asks_for_one_tap_and_does_not_check_in_by_itself(clinician_
     assert re.search(r'<form method="post" action="/checkin/\w{6}/">', html)
     assert "autofocus" in html
     assert not Attendance.objects.exists()
+
+
+def test_a_link_from_elsewhere_says_already_checked_in_without_a_button(clinician_web, clinician, live_activity):
+    attend(clinician, live_activity)
+
+    response = clinician_web.get(checkin_url(live_activity), headers={**SCANNED, "Sec-Fetch-Site": "cross-site"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "You were already checked in" in text_of(response)
+    assert Attendance.objects.count() == 1
 
 
 def test_tapping_checks_in_and_says_so(clinician_web, clinician, live_activity):
@@ -59,20 +101,53 @@ def test_tapping_checks_in_and_says_so(clinician_web, clinician, live_activity):
     assert (attendance.user, attendance.method) == (clinician, "code")
 
 
-def test_unknown_code_says_so(clinician_web, live_activity):
-    response = clinician_web.get("/checkin/ZZZZZZ/")
+@pytest.mark.parametrize("headers", [SCANNED, {}], ids=["scanned", "no-header"])
+def test_unknown_code_says_so(clinician_web, live_activity, headers):
+    response = clinician_web.get("/checkin/ZZZZZZ/", headers=headers)
 
     assert response.status_code == HTTPStatus.NOT_FOUND
-    assert UNKNOWN_CODE in text_of(response)
+    assert f"You are not checked in {UNKNOWN_CODE}" in text_of(response)
 
 
-def test_closed_window_says_when_it_closed(clinician_web):
+@pytest.mark.parametrize("headers", [SCANNED, {}], ids=["scanned", "no-header"])
+def test_closed_window_says_when_it_closed(clinician_web, headers):
     activity = make_published_activity(starts_in_hours=-3, minutes=60, time_zone="America/Denver")
 
-    response = clinician_web.post(checkin_url(activity))
+    response = clinician_web.get(checkin_url(activity), headers=headers)
+    tapped = clinician_web.post(checkin_url(activity))
+
+    assert response.status_code == tapped.status_code == HTTPStatus.BAD_REQUEST
+    closed = (
+        r"You are not checked in Check-in for this session closed at \w+ \d+, \d{4}, \d+:\d\d [AP]M M[SD]T, "
+        r"when it ended\."
+    )
+    assert re.search(closed, text_of(response))
+    assert re.search(closed, text_of(tapped))
+    assert "Check in to this session" not in text_of(response)
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("headers", [SCANNED, {}], ids=["scanned", "no-header"])
+def test_window_not_open_yet_says_when_it_opens(clinician_web, headers):
+    activity = make_published_activity(starts_in_hours=3, minutes=60, time_zone="America/Chicago")
+
+    response = clinician_web.get(checkin_url(activity), headers=headers)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert re.search(r"Check-in for this session closed at .* M[SD]T, when it ended\.", text_of(response))
+    assert re.search(
+        r"Check-in for this session opens at \w+ \d+, \d{4}, \d+:\d\d [AP]M C[SD]T \(30 minutes before it starts\)\.",
+        text_of(response),
+    )
+    assert not Attendance.objects.exists()
+
+
+def test_a_closed_activity_says_so(clinician_web, staff, live_activity):
+    activity_close(activity=live_activity, closed_by=staff)
+
+    response = clinician_web.get(checkin_url(live_activity), headers=SCANNED)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Check-in for this activity is closed." in text_of(response)
     assert not Attendance.objects.exists()
 
 

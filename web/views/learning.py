@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from activities.models import Activity
 from activities.selectors import activities_visible_to
 from attendance import services as attendance_services
-from attendance.models import Evaluation
+from attendance.models import Attendance, Evaluation
 from attendance.throttles import CheckinCodeThrottle
 from claims.models import Claim, ClaimKind
 from claims.services import attended_credit_hours, claim_submit
@@ -51,9 +52,31 @@ def checkin(request):
     return render(request, "web/learning/checkin.html", {"form": form})
 
 
+FIRST_PARTY_SITES = frozenset({"none", "same-origin"})
+
+
+def first_party_navigation(request) -> bool:
+    """A navigation the learner made: a scanned QR code, a typed address or our own redirect.
+
+    Browsers say so in `Sec-Fetch-Site` (none, same-origin); a link on another site says
+    cross-site, and prefetches say `Sec-Purpose`/`Purpose: prefetch`. Without the header (old
+    browsers, scripts) nobody can tell, so the page asks for the one tap instead.
+    """
+    headers = request.headers
+    if headers.get("Sec-Fetch-Site") not in FIRST_PARTY_SITES or headers.get("Sec-Fetch-Mode") != "navigate":
+        return False
+    purpose = f"{headers.get('Sec-Purpose', '')} {headers.get('Purpose', '')}".lower()
+    return "prefetch" not in purpose and "prerender" not in purpose
+
+
 @clinician_page
 def checkin_code(request, code: str):
-    """What the poster's QR code opens: one button to check in (a POST, so no link checks anyone in)."""
+    """What the poster's QR code opens: scanned or typed, it checks in at once and says so.
+
+    A check-in is idempotent, so a repeat says when the first one was recorded. A link from another
+    site (or a browser that does not say where the navigation came from) gets the one-tap button
+    instead, so no foreign page checks anyone in; a refusal is shown right away either way.
+    """
     form = CheckInForm({"code": code})
     if request.method == "POST":
         return _check_in(request, form, code)
@@ -66,8 +89,15 @@ def checkin_code(request, code: str):
         form.is_valid()
         form_add_service_error(form, error)
         return render(request, "web/learning/checkin.html", {"form": form}, status=404)
-    context = {"session": session, "activity": session.activity, "code": session.checkin_code}
-    return render(request, "web/learning/checkin_confirm.html", context)
+    settled = Attendance.objects.filter(user=request.user, session=session).exists()
+    if settled or first_party_navigation(request) or attendance_services.checkin_refusal(session) is not None:
+        # Already checked in or refused: the service writes nothing and says which.
+        response = _check_in(request, form, code)
+    else:
+        context = {"session": session, "activity": session.activity, "code": session.checkin_code}
+        response = render(request, "web/learning/checkin_confirm.html", context)
+    patch_vary_headers(response, ("Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Purpose", "Purpose"))
+    return response
 
 
 def _activity_for(request, pk: int) -> Activity:
