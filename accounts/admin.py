@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import PROFILE_FIELDS, user_profile_update
 
 
 @admin.register(User)
@@ -28,3 +29,11 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     filter_horizontal = ("groups",)
+
+    def save_model(self, request, obj, form, change):
+        """Profile fields go through `user_profile_update`, so a name corrected here issues new
+        certificate versions as it does on /me/; the admin's own fields are then saved as usual."""
+        profile = {name: form.cleaned_data[name] for name in form.changed_data if name in PROFILE_FIELDS}
+        if change and profile:
+            user_profile_update(user=obj, changed_by=request.user, **profile)
+        super().save_model(request, obj, form, change)

@@ -47,6 +47,7 @@ class Certificate(TimeStampedModel):
             models.CheckConstraint(condition=Q(status__in=CertificateStatus.values), name="certificate_status_valid"),
             models.CheckConstraint(condition=~Q(status="ready") | ~Q(pdf=""), name="certificate_ready_has_pdf"),
         ]
+        # Beat's sweep, as for exports (cme.jobs.requeue_stuck).
         indexes = [models.Index(fields=["status", "queued_at"])]
 
     def __str__(self):
@@ -88,3 +89,5 @@ class CertificateExport(RenderJob):
 
     class Meta:
         ordering = ["-created_at"]
+        # Beat's sweep: status = 'pending' AND queued_at < cutoff ORDER BY queued_at (cme.jobs.requeue_stuck).
+        indexes = [models.Index(fields=["status", "queued_at"], name="certexport_status_queued")]

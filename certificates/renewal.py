@@ -37,18 +37,28 @@ REQUIREMENTS = (
 )
 
 
-def renewal_cycle(license_expires: date) -> tuple[date, date]:
-    """The two-year window that ends when the license expires."""
-    return add_months(license_expires, -CYCLE_MONTHS), license_expires
+def renewal_cycle(license_expires: date, *, today: date) -> tuple[date, date]:
+    """The next renewal's two-year window: (the day it starts after, the expiry day, included).
+
+    A credit dated on the cycle's first day belongs to the cycle before (which ended that day). An
+    expiry date already past means the profile was not updated after a renewal: the license then
+    expires two years later on the same birthday, so the window moves forward in steps of two years
+    until it ends today or later.
+    """
+    end, steps = license_expires, 0
+    while end < today:
+        steps += 1
+        end = add_months(license_expires, CYCLE_MONTHS * steps)
+    return add_months(end, -CYCLE_MONTHS), end
 
 
-def renewal_progress(*, license_state: str, license_expires: date, cycle_credits, career_credits) -> dict:
+def renewal_progress(*, license_state: str, license_expires: date, today: date, cycle_credits, career_credits) -> dict:
     """Progress toward the next renewal.
 
     `cycle_credits` / `career_credits`: {"total": Decimal, "<topic slug>": Decimal} summed over the
     learner's valid certificates inside the renewal cycle / over their whole record.
     """
-    start, end = renewal_cycle(license_expires)
+    start, end = renewal_cycle(license_expires, today=today)
     lines = [_line("total", "Total credits", TOTAL_REQUIRED, cycle_credits.get("total", Decimal(0)), False)]
     for requirement in REQUIREMENTS:
         source = career_credits if requirement.one_time else cycle_credits

@@ -1,9 +1,12 @@
 """Reads: certificates visible to a caller, verification, and the learner's transcript."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from accounts.permissions import sees_everything
 from activities.models import AMA_PRA_1, CreditType, Objective
@@ -32,18 +35,58 @@ def certificates_of_learner(user) -> QuerySet[Certificate]:
     )
 
 
+@dataclass(frozen=True)
+class RenderedVersion:
+    """One version of a certificate whose PDF exists: what verification shows and a download serves."""
+
+    version: int
+    issued_at: datetime
+    snapshot: dict
+    pdf: FieldFile
+
+
+def certificate_rendered_version(certificate: Certificate) -> RenderedVersion | None:
+    """The newest version that has a PDF: the current one once rendered, else the last one before it.
+
+    While a reissued version renders (or after its render failed) the previous version stays the one
+    the learner downloads and the public verifies, so an issued certificate never disappears. Uses
+    the prefetched `versions` when the caller's queryset has them.
+    """
+    if certificate.pdf:
+        return RenderedVersion(certificate.version, certificate.issued_at, certificate.snapshot, certificate.pdf)
+    earlier = [version for version in certificate.versions.all() if version.pdf]
+    if not earlier:
+        return None
+    last = max(earlier, key=lambda version: version.version)
+    return RenderedVersion(last.version, last.issued_at, last.snapshot, last.pdf)
+
+
+def certificate_download(certificate: Certificate) -> RenderedVersion | None:
+    """The version a download serves: the newest rendered one; none for a revoked certificate."""
+    if certificate.status == CertificateStatus.REVOKED:
+        return None
+    return certificate_rendered_version(certificate)
+
+
 def certificate_for_verification(code: str) -> Certificate | None:
-    """A certificate by its verification code; only ready and revoked ones are shown to the public."""
+    """A certificate by its verification code, once any version of it was rendered; revoked ones too.
+
+    A certificate never rendered (its first version pending or failed) is unknown to the public.
+    """
     normalized = (code or "").strip().upper()
     if not normalized.isalnum() or len(normalized) != 16:
         return None
-    return (
-        Certificate.objects.filter(
-            verification_code=normalized, status__in=[CertificateStatus.READY, CertificateStatus.REVOKED]
-        )
-        .select_related("claim")
+    certificate = (
+        Certificate.objects.filter(verification_code=normalized)
+        .select_related("claim__activity")
+        .prefetch_related("versions")
         .first()
     )
+    if certificate is None:
+        return None
+    if certificate.status == CertificateStatus.REVOKED or certificate_rendered_version(certificate):
+        return certificate
+    return None
 
 
 def _credited_claims(user, date_from: date | None, date_to: date | None) -> QuerySet[Claim]:
@@ -63,9 +106,11 @@ def _sum_by(claims: QuerySet[Claim], field: str) -> dict[str, Decimal]:
 
 
 def _renewal(user) -> dict | None:
+    """Credits after the cycle's first day up to the expiry day; one-time topics over the whole record."""
     if not user.license_expires:
         return None
-    start, end = renewal_cycle(user.license_expires)
+    today = timezone.localdate()
+    start, end = renewal_cycle(user.license_expires, today=today)
     counted = Claim.objects.filter(user=user, certificate__isnull=False).exclude(
         certificate__status=CertificateStatus.REVOKED
     )
@@ -78,6 +123,7 @@ def _renewal(user) -> dict | None:
     return renewal_progress(
         license_state=user.license_state,
         license_expires=user.license_expires,
+        today=today,
         cycle_credits=cycle,
         career_credits=career,
     )

@@ -5,6 +5,7 @@ from rest_framework.reverse import reverse
 from activities.services import provider_current
 from activities.timezones import local_date
 from certificates.models import Certificate, CertificateExport, CertificateVersion
+from certificates.selectors import certificate_download, certificate_rendered_version
 
 
 def verify_url(code: str) -> str:
@@ -42,7 +43,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_pdf_url(self, certificate) -> str | None:
-        if certificate.status != "ready":
+        if certificate_download(certificate) is None:
             return None
         return reverse("certificate-pdf", args=[certificate.pk], request=self.context.get("request"))
 
@@ -65,7 +66,10 @@ class VerificationSerializer(serializers.Serializer):
 
 
 def verification_body(certificate: Certificate) -> dict:
-    snapshot = certificate.snapshot
+    """The newest rendered version's data (the current one once its PDF exists); a revoked one never
+    rendered shows its current data."""
+    shown = certificate_rendered_version(certificate)
+    snapshot, issued_at = (shown.snapshot, shown.issued_at) if shown else (certificate.snapshot, certificate.issued_at)
     return {
         "status": "revoked" if certificate.status == "revoked" else "valid",
         "name": snapshot["learner_name"],
@@ -74,7 +78,7 @@ def verification_body(certificate: Certificate) -> dict:
         "dates": snapshot["activity_dates"],
         "credit_type": snapshot["credit_type_name"],
         "credits": snapshot["credits"],
-        "issued_at": local_date(certificate.issued_at, certificate.claim.activity.time_zone).isoformat(),
+        "issued_at": local_date(issued_at, certificate.claim.activity.time_zone).isoformat(),
     }
 
 

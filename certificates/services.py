@@ -7,11 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from activities.services import provider_current
 from certificates.models import Certificate, CertificateStatus, CertificateVersion
-from certificates.snapshots import certificate_snapshot
+from certificates.snapshots import certificate_document, certificate_snapshot
 from claims.models import Claim
 from cme.exceptions import Conflict
 from cme.jobs import enqueue, requeue_stuck, short_error, store_file
@@ -135,13 +136,13 @@ def certificate_render(*, certificate_id: int, version: int) -> str:
     Safe to run twice: the row is locked, a version already rendered (or superseded, or revoked) is
     left alone, and the file name is fixed per version so a retry overwrites rather than adds.
     """
-    from certificates.pdf import CertificateDocument, render_certificate
+    from certificates.pdf import render_certificate
 
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
         if certificate is None or certificate.version != version or certificate.status != CertificateStatus.PENDING:
             return "skipped"
-        content = render_certificate(CertificateDocument.from_dict(certificate.snapshot))
+        content = render_certificate(certificate_document(certificate.snapshot))
         name = store_file(f"certificates/{certificate.verification_code}/v{version}.pdf", content)
         certificate.pdf = name
         certificate.status = CertificateStatus.READY
@@ -189,12 +190,14 @@ def certificate_ready_notify(*, certificate_id: int) -> str:
 def _send_ready_email(certificate: Certificate) -> None:
     user, activity = certificate.claim.user, certificate.claim.activity
     base = provider_current().public_base_url.rstrip("/")
+    download = reverse("web:certificate-pdf", args=[certificate.pk])
     send_mail(
         subject=f"Your certificate for {activity.title[:80]} is ready",
         message=(
             f"Dear {user.full_name},\n\n"
             f"Your certificate {certificate.number} for \u201c{activity.title}\u201d is ready.\n"
-            f"Download it from your credits page: {base}/my/credits/\n"
+            f"Download the PDF (sign in first): {base}{download}\n"
+            f"All your certificates are on your credits page: {base}/my/credits/\n"
             f"Anyone can verify it at {base}/verify/{certificate.verification_code}/\n\n"
             "Continuing Medical Education Office\n"
         ),

@@ -1,8 +1,11 @@
 """Gather every value a certificate prints, once, when a version is issued (then it never changes)."""
 
+import hashlib
+import posixpath
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from activities.models import AMA_PRA_1, Provider
@@ -62,17 +65,60 @@ def _activity_days(claim: Claim) -> tuple[date, date]:
     return local_date(starts[0], zone_name), local_date(starts[-1], zone_name)
 
 
-def _signature_path(provider: Provider) -> str:
+SIGNATURES_FOLDER = "signatures"
+SIGNATURE_MISMATCH = "The frozen signature image {name} no longer matches its SHA-256."
+
+
+def signature_freeze(provider: Provider) -> tuple[str, str]:
+    """Copy the director's signature image into content-addressed storage: (storage name, sha256).
+
+    `signatures/<sha256>.<ext>` is written once and never replaced, so a provider who uploads a new
+    image later changes new versions only; every version issued before keeps drawing the old one.
+    """
     if not provider.director_signature:
+        return "", ""
+    with provider.director_signature.open("rb") as image:
+        content = image.read()
+    digest = hashlib.sha256(content).hexdigest()
+    extension = posixpath.splitext(provider.director_signature.name)[1].lower() or ".png"
+    name = f"{SIGNATURES_FOLDER}/{digest}{extension}"
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(content))
+        if saved != name:  # another issue raced us to the same bytes: keep the first copy
+            default_storage.delete(saved)
+    return name, digest
+
+
+def _local_path(name: str) -> str:
+    if not name:
         return ""
     try:
-        return default_storage.path(provider.director_signature.name)
+        return default_storage.path(name)
     except NotImplementedError:  # a remote storage: the renderer draws a signature line instead
         return ""
 
 
+def certificate_document(snapshot: dict):
+    """The renderer's input for a snapshot, the frozen signature resolved to a local file.
+
+    Snapshots older than frozen signatures carry only `director_signature_path` and keep it. A frozen
+    image whose bytes no longer match the stored hash fails the render rather than print another one.
+    """
+    from certificates.pdf import CertificateDocument
+
+    values = dict(snapshot)
+    name, digest = snapshot.get("director_signature", ""), snapshot.get("director_signature_sha256", "")
+    if name:
+        with default_storage.open(name, "rb") as image:
+            if hashlib.sha256(image.read()).hexdigest() != digest:
+                raise ValueError(SIGNATURE_MISMATCH.format(name=name))
+        values["director_signature_path"] = _local_path(name)
+    return CertificateDocument.from_dict(values)
+
+
 def certificate_snapshot(*, claim: Claim, issued_at: datetime, number: str, code: str, version: int) -> dict:
-    """The frozen content of one certificate version (the fields of certificates.pdf.CertificateDocument)."""
+    """The frozen content of one certificate version: the fields of certificates.pdf.CertificateDocument,
+    the surname (for file names) and the signature image copied where it is never replaced."""
     provider = provider_current()
     activity = claim.activity
     ama = activity.designations.filter(credit_type_id=AMA_PRA_1).first()
@@ -85,13 +131,17 @@ def certificate_snapshot(*, claim: Claim, issued_at: datetime, number: str, code
     else:
         statement = participation_statement(maximum=ama_maximum)
     first, last = _activity_days(claim)
+    signature, signature_sha256 = signature_freeze(provider)
     return {
         "provider_name": provider.name,
         "accreditation_statement": provider.accreditation_statement if is_ama else "",
         "director_name": provider.director_name,
         "director_title": provider.director_title,
-        "director_signature_path": _signature_path(provider),
+        "director_signature": signature,
+        "director_signature_sha256": signature_sha256,
+        "director_signature_path": _local_path(signature),
         "learner_name": claim.user.full_name,
+        "learner_last_name": claim.user.last_name,
         "learner_degree": claim.user.degree,
         "activity_title": activity.title,
         "activity_type": activity.activity_type.name,

@@ -15,8 +15,13 @@ from accounts.permissions import IsCmeStaff, IsStaffOrAccreditation, user_has_ro
 from accounts.roles import Role
 from activities.selectors import activities_visible_to
 from certificates import exports, services
-from certificates.models import Certificate, CertificateExport, CertificateStatus
-from certificates.selectors import certificate_for_verification, certificates_visible_to, transcript_for_learner
+from certificates.models import Certificate, CertificateExport
+from certificates.selectors import (
+    certificate_download,
+    certificate_for_verification,
+    certificates_visible_to,
+    transcript_for_learner,
+)
 from certificates.serializers import (
     CertificateSerializer,
     ExportSerializer,
@@ -57,13 +62,17 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             return Certificate.objects.none()
         return certificates_visible_to(self.request.user)
 
-    @extend_schema(responses=PDF_RESPONSE, summary="Download the PDF (409 while not ready)")
+    @extend_schema(
+        responses=PDF_RESPONSE,
+        summary="Download the PDF: the newest rendered version (409 if none yet, or revoked)",
+    )
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         certificate = self.get_object()
-        if certificate.status != CertificateStatus.READY:
+        shown = certificate_download(certificate)
+        if shown is None:
             raise Conflict(services.NOT_READY)
-        return pdf_response(certificate.pdf, exports.certificate_download_name(certificate))
+        return pdf_response(shown.pdf, exports.certificate_download_name(certificate, snapshot=shown.snapshot))
 
     @extend_schema(request=RevokeSerializer, responses={200: CertificateSerializer}, summary="Revoke (cme_staff)")
     @action(detail=True, methods=["post"], permission_classes=[IsCmeStaff], serializer_class=RevokeSerializer)
