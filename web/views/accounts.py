@@ -1,5 +1,6 @@
 """Sign up, log in and out, reset a forgotten password (Django's views, our templates)."""
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.services import user_register
-from cme.throttles import PasswordResetThrottle, RegisterThrottle
+from cme.throttles import LoginThrottle, PasswordResetThrottle, RegisterThrottle
 from web.errors import form_add_service_error
 from web.forms.accounts import EmailLoginForm, ResetRequestForm, SignupForm
 
@@ -51,10 +52,22 @@ def signup(request):
     return render(request, "web/accounts/signup.html", context)
 
 
+def _account_locked(request) -> bool:
+    return AxesProxyHandler.is_locked(request, {"username": request.POST.get("username")})
+
+
 class LoginView(auth_views.LoginView):
     template_name = "web/accounts/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # The API's token view counts the same scope per address: guessing is slow on either door.
+        # A locked account still gets the lockout page (it says more than "too many requests").
+        if not LoginThrottle().allow_request(request, None) and not _account_locked(request):
+            context = self.get_context_data(form=self.get_form(), page_error=THROTTLED)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
         if getattr(self.request, "axes_locked_out", False):

@@ -25,7 +25,7 @@ def _check_in(request, form: CheckInForm, code: str):
     """Call the check-in service; success shows the done page, a refusal goes next to the code."""
     throttle = CheckinCodeThrottle()
     if not throttle.allow_request(request, None):
-        return render(request, "web/learning/checkin.html", {"form": form, "page_error": CHECKIN_THROTTLED}, 429)
+        return render(request, "web/learning/checkin.html", {"form": form, "page_error": CHECKIN_THROTTLED}, status=429)
     try:
         attendance, created = attendance_services.session_check_in(user=request.user, code=code)
     except attendance_services.UnknownCheckinCode as error:
@@ -81,7 +81,7 @@ def checkin_code(request, code: str):
     if request.method == "POST":
         return _check_in(request, form, code)
     if not CheckinCodeThrottle().allow_request(request, None):
-        return render(request, "web/learning/checkin.html", {"form": form, "page_error": CHECKIN_THROTTLED}, 429)
+        return render(request, "web/learning/checkin.html", {"form": form, "page_error": CHECKIN_THROTTLED}, status=429)
     try:
         session = attendance_services.session_for_code(code)
     except attendance_services.UnknownCheckinCode as error:
