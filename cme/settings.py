@@ -121,13 +121,17 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:my-credits"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# Lockout after repeated failed logins (per account and address), counted in the database.
+# Lockout after repeated failed logins per account, whatever the addresses the guesses come from
+# (per-address limits are the login throttle's job, in the shared cache). Counted in the database
+# (django-axes' database handler): every web process sees the same count, and it survives a Redis restart.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-# authenticate() is always called with `username=` (the email), by the API and the login form alike.
+# authenticate() is always called with `username=` (the email), by the API and the login form alike;
+# emails sign in case-insensitively, so the lockout counts them case-insensitively too.
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cme.throttles.login_username"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"

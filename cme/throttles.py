@@ -26,3 +26,16 @@ class VerifyThrottle(AddressRateThrottle):
 
 class PasswordResetThrottle(AddressRateThrottle):
     scope = "password-reset"
+
+
+def login_username(request, credentials=None) -> str | None:
+    """The account a sign-in attempt is for, as django-axes counts it: the email, case-folded.
+
+    Emails sign in case-insensitively, so `Target@Example.org` must count against the same account
+    as `target@example.org` or a guesser could dodge the lockout by changing case.
+    """
+    submitted = credentials or getattr(request, "data", request.POST)
+    username = submitted.get("username")
+    if not isinstance(username, str):
+        return username
+    return username.strip().lower()

@@ -111,3 +111,65 @@ def test_api_lockout_answers_in_json(anon_client, monkeypatch):
 
     assert locked.status_code == 429
     assert locked.json() == {"detail": LOCKED_OUT}
+
+
+def _token_attempt(client, email: str, password: str, address: str):
+    return client.post("/api/v1/auth/token/", {"email": email, "password": password}, format="json",
+                       REMOTE_ADDR=address)  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_guesses_from_rotating_addresses_lock_the_account(anon_client, monkeypatch):
+    from accounts.lockout import LOCKED_OUT
+
+    monkeypatch.setattr(LoginThrottle, "THROTTLE_RATES", {**LoginThrottle.THROTTLE_RATES, "login": "1000/min"})
+    UserFactory(email="target@example.org")
+    addresses = ["198.51.100.7", "203.0.113.9"]
+    # The case changes too: emails sign in case-insensitively, so they are counted that way.
+    emails = ["target@example.org", "Target@Example.org"]
+    wrong = [_token_attempt(anon_client, emails[i % 2], "guess", addresses[i % 2]) for i in range(10)]
+
+    right = _token_attempt(anon_client, "target@example.org", DEFAULT_PASSWORD, "192.0.2.33")
+
+    assert [response.status_code for response in wrong[:9]] == [400] * 9
+    assert (wrong[9].status_code, wrong[9].json()) == (429, {"detail": LOCKED_OUT})
+    assert (right.status_code, right.json()) == (429, {"detail": LOCKED_OUT})
+
+
+@pytest.mark.django_db
+def test_the_right_password_works_again_after_the_cool_off(anon_client, monkeypatch, settings):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    monkeypatch.setattr(LoginThrottle, "THROTTLE_RATES", {**LoginThrottle.THROTTLE_RATES, "login": "1000/min"})
+    UserFactory(email="target@example.org")
+    for attempt in range(10):
+        _token_attempt(anon_client, "target@example.org", "guess", f"198.51.100.{attempt + 1}")
+    assert _token_attempt(anon_client, "target@example.org", DEFAULT_PASSWORD, "192.0.2.1").status_code == 429
+
+    cool_off = timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off - timezone.timedelta(seconds=1))
+    response = _token_attempt(anon_client, "target@example.org", DEFAULT_PASSWORD, "192.0.2.1")
+
+    assert response.status_code == 200
+    assert set(response.json()) == {"token"}
+
+
+@pytest.mark.django_db
+def test_the_per_address_login_throttle_still_counts_each_address(anon_client, monkeypatch):
+    monkeypatch.setattr(LoginThrottle, "THROTTLE_RATES", {**LoginThrottle.THROTTLE_RATES, "login": "3/min"})
+
+    first = [_token_attempt(anon_client, f"x{i}@e.org", "no", "198.51.100.7").status_code for i in range(4)]
+    other = _token_attempt(anon_client, "y@e.org", "no", "203.0.113.9").status_code
+
+    assert first == [400, 400, 400, 429]
+    assert other == 400
+
+
+def test_lockout_counts_accounts_not_addresses():
+    from django.conf import settings
+
+    from cme.throttles import login_username
+
+    assert settings.AXES_LOCKOUT_PARAMETERS == ["username"]
+    assert login_username(None, {"username": " Target@Example.ORG "}) == "target@example.org"
