@@ -1,13 +1,16 @@
-"""Model permissions of the staff roles, granted after every migrate so new models reach the groups.
+"""Roles given by signals: every new user is a clinician; staff roles get their model permissions.
 
 The role groups come from a data migration (accounts 0002); the permissions come from Django's own
-post_migrate handler, app by app. This receiver runs after it for each app, adds what the roles
-need and never removes anything, so it is safe to run any number of times.
+post_migrate handler, app by app. `role_permissions_grant` runs after it for each app, adds what
+the roles need and never removes anything, so it is safe to run any number of times.
 """
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.contrib.auth import get_permission_codename
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from simple_history.models import HistoricalChanges
 
 from accounts.roles import ALL_ROLES, Role
@@ -61,3 +64,17 @@ def role_permissions_grant(sender, app_config, using=DEFAULT_DB_ALIAS, apps=glob
             content_type__app_label=app_config.label, codename__in=codenames
         )
         groups[role].permissions.add(*permissions)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.user_clinician_grant")
+def user_clinician_grant(sender, instance, created, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_save: every user is a clinician, however created (registration, admin, createsuperuser, shell).
+
+    Fixtures (`raw`) carry their own groups; before the roles' migration there is no group to add.
+    """
+    if not created or raw:
+        return
+    Group = global_apps.get_model("auth", "Group")
+    clinician = Group.objects.using(using).filter(name=Role.CLINICIAN).first()
+    if clinician is not None:
+        instance.groups.add(clinician)

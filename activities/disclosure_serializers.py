@@ -3,7 +3,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from activities.models import ContentPerson, ContentRoleKind, Disclosure, FinancialRelationship, RelationshipNature
+from activities.models import (
+    ContentPerson,
+    ContentRoleKind,
+    Disclosure,
+    FinancialRelationship,
+    RelationshipNature,
+    validate_signed_on,
+)
 from activities.selectors import COMPLETE, MISSING_DISCLOSURE, NEEDS_REVIEW
 
 
@@ -13,7 +20,7 @@ class RelationshipInputSerializer(serializers.Serializer):
 
 
 class DisclosureInputSerializer(serializers.Serializer):
-    signed_on = serializers.DateField()
+    signed_on = serializers.DateField(validators=[validate_signed_on], help_text="Between 2000 and today.")
     relationships = RelationshipInputSerializer(many=True, max_length=100)
 
 
@@ -48,6 +55,10 @@ class ContentRoleInputSerializer(serializers.Serializer):
 
 class MitigationsInputSerializer(serializers.Serializer):
     mitigations = MitigationInputSerializer(many=True, max_length=100)
+
+
+class RoleRemovalInputSerializer(serializers.Serializer):
+    correction_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class RelationshipSerializer(serializers.ModelSerializer):

@@ -17,6 +17,7 @@ from activities.disclosure_serializers import (
     ExpiringDisclosureSerializer,
     LearnerDisclosureSerializer,
     MitigationsInputSerializer,
+    RoleRemovalInputSerializer,
     StaffDisclosureSerializer,
 )
 from activities.models import ContentPerson, ContentRole, Disclosure
@@ -97,9 +98,20 @@ class ActivityDisclosureDetail(APIView):
         )
         return Response(_staff_entry_for(role))
 
-    @extend_schema(responses={204: None}, summary="Remove a person's role from the activity (cme_staff)")
+    @extend_schema(
+        request=RoleRemovalInputSerializer,
+        parameters=[OpenApiParameter("correction_reason", str, description="Needed once the activity has begun")],
+        responses={204: None, 409: OpenApiResponse(description="Closed, begun without a reason, or the last role")},
+        summary="Remove a person's role from the activity (cme_staff)",
+    )
     def delete(self, request, pk, role_id):
-        self._role().delete()
+        role = self._role()
+        given = request.data if hasattr(request.data, "get") and request.data else request.query_params
+        serializer = RoleRemovalInputSerializer(data={"correction_reason": given.get("correction_reason", "")})
+        serializer.is_valid(raise_exception=True)
+        services.content_role_remove(
+            role=role, removed_by=request.user, reason=serializer.validated_data["correction_reason"]
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -121,7 +133,9 @@ class ContentPersonViewSet(
     def disclosures(self, request, pk=None):
         serializer = DisclosureInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        disclosure = services.disclosure_record(person=self.get_object(), **serializer.validated_data)
+        disclosure = services.disclosure_record(
+            person=self.get_object(), recorded_by=request.user, **serializer.validated_data
+        )
         return Response(DisclosureSerializer(disclosure).data, status=status.HTTP_201_CREATED)
 
 

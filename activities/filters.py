@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from activities.models import Activity, ActivityStatus, ActivityType, Objective
 from activities.selectors import activities_with_objectives
+from activities.services.provider import provider_current
 from activities.timezones import start_of_day
 
 
@@ -36,7 +37,8 @@ class ActivityFilter(django_filters.FilterSet):
         return activities_with_objectives(queryset, value) if value else queryset
 
     def _day_start(self, day):
-        return start_of_day(day, timezone.get_current_timezone_name())
+        # docs/api.md: calendar days in the provider's time zone (not the server's TIME_ZONE).
+        return start_of_day(day, provider_current().time_zone)
 
     def filter_starts_after(self, queryset, name, value):
         return queryset.filter(starts_at__gte=self._day_start(value))

@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -10,7 +11,7 @@ from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
 from activities.credits import validate_credit_amount, validate_credit_hours
-from activities.timezones import validate_time_zone
+from activities.timezones import DATE_OUT_OF_RANGE, date_in_range, validate_time_zone
 from cme.models import TimeStampedModel
 
 
@@ -297,14 +298,28 @@ class ContentPerson(TimeStampedModel):
 
 
 DISCLOSURE_VALID_MONTHS = 12
+SIGNED_IN_FUTURE = "A disclosure cannot be signed in the future."
+
+
+def validate_signed_on(value: date) -> None:
+    """A disclosure is signed on a real past or present day (in the provider's zone), never 9999."""
+    from activities.services.provider import provider_current
+    from activities.timezones import today_in
+
+    if not date_in_range(value):
+        raise ValidationError(DATE_OUT_OF_RANGE, code="date_out_of_range")
+    if value > today_in(provider_current().time_zone):
+        raise ValidationError(SIGNED_IN_FUTURE, code="signed_in_future")
 
 
 class Disclosure(TimeStampedModel):
     """A signed disclosure, valid twelve months and reused across the person's activities."""
 
     person = models.ForeignKey(ContentPerson, on_delete=models.CASCADE, related_name="disclosures")
-    signed_on = models.DateField()
+    signed_on = models.DateField(validators=[validate_signed_on])
     expires_on = models.DateField(db_index=True, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-signed_on", "-id"]
@@ -358,6 +373,8 @@ class ContentRole(TimeStampedModel):
     person = models.ForeignKey(ContentPerson, on_delete=models.PROTECT, related_name="roles")
     role = models.CharField(max_length=10, choices=ContentRoleKind.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["person__name", "role"]
         constraints = [
@@ -378,6 +395,8 @@ class Mitigation(TimeStampedModel):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.permissions import sees_everything
 from activities.credits import credit_hours_counting_parallel_once
@@ -77,17 +77,30 @@ def mitigations_by_relationship(activity: Activity) -> dict[int, Mitigation]:
 
 
 def disclosures_expiring(*, within_days: int, today: date) -> QuerySet[Disclosure]:
-    """Disclosures whose validity ends within the window, for people who still hold a role."""
+    """Disclosures whose validity ends within the window, for people who still hold a role.
+
+    A disclosure already replaced by a newer one of the same person is left out (nothing to ask
+    for), and so is a person whose roles are all in closed activities (nobody needs a new one).
+    """
+    newer = Disclosure.objects.filter(person_id=OuterRef("person_id")).filter(
+        Q(signed_on__gt=OuterRef("signed_on")) | Q(signed_on=OuterRef("signed_on"), pk__gt=OuterRef("pk"))
+    )
+    current_roles = ContentRole.objects.exclude(activity__status=ActivityStatus.CLOSED)
     return (
         Disclosure.objects.filter(expires_on__gte=today, expires_on__lte=today + timedelta(days=within_days))
+        .filter(~Exists(newer), Exists(current_roles.filter(person_id=OuterRef("person_id"))))
         .select_related("person")
-        .prefetch_related("relationships", "person__roles__activity")
+        .prefetch_related("relationships", Prefetch("person__roles", queryset=current_roles))
         .order_by("expires_on", "person__name")
     )
 
 
 ALL_MITIGATED = "All relevant financial relationships have been mitigated."
 NONE_RELEVANT = "Has no relevant financial relationships with ineligible companies."
+# Never "no relevant relationships" before staff have judged them (ACCME standard 3): a role added
+# before the review, or a new disclosure signed since, shows as pending with every relationship.
+UNDER_REVIEW = "Financial relationships with ineligible companies are under review; mitigation is pending."
+NO_DISCLOSURE = "Disclosure pending."
 MISSING_DISCLOSURE, NEEDS_REVIEW, COMPLETE = "missing-disclosure", "needs-review", "complete"
 
 
@@ -140,13 +153,18 @@ def disclosure_listing(*, activity: Activity, day: date, for_staff: bool) -> lis
         if for_staff:
             entries.append(entry)
             continue
-        relevant = [{"company": r["company"], "nature": r["nature"]} for r in entry["relationships"] if r["relevant"]]
-        entries.append(
-            {
-                "name": role.person.name,
-                "role": role.role,
-                "relationships": relevant,
-                "statement": ALL_MITIGATED if relevant else NONE_RELEVANT,
-            }
-        )
+        entries.append({"name": role.person.name, "role": role.role, **_learner_summary(entry)})
     return entries
+
+
+def _learner_summary(entry: dict) -> dict:
+    """The relationships learners see and the statement that is true of them."""
+    if entry["status"] == MISSING_DISCLOSURE:
+        return {"relationships": [], "statement": NO_DISCLOSURE}
+    if entry["status"] == NEEDS_REVIEW:  # every relationship not judged irrelevant, unmitigated ones too
+        shown = [r for r in entry["relationships"] if r["relevant"] is not False]
+        statement = UNDER_REVIEW
+    else:
+        shown = [r for r in entry["relationships"] if r["relevant"]]
+        statement = ALL_MITIGATED if shown else NONE_RELEVANT
+    return {"relationships": [{"company": r["company"], "nature": r["nature"]} for r in shown], "statement": statement}

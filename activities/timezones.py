@@ -8,6 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 TIME_ZONE_INVALID = "Enter a valid IANA time zone, e.g. America/New_York."
+# Dates staff enter (sessions, deadlines, availability windows, disclosures) fall in these years: a
+# typo such as 9999 would otherwise reach date arithmetic that overflows.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+DATE_OUT_OF_RANGE = f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
 
 
 @lru_cache(maxsize=1)
@@ -38,10 +42,22 @@ def start_of_day(day: date, zone_name: str) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone(zone_name))
 
 
+def date_in_range(day: date | datetime) -> bool:
+    return EARLIEST_YEAR <= day.year <= LATEST_YEAR
+
+
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the 31st or the 29th of February falls back to the month's end."""
+    """The same day `months` later; the 31st or the 29th of February falls back to the month's end.
+
+    Past the calendar's ends it stops at `date.max` / `date.min` rather than raising: the callers
+    validate the year range and must never turn a bad date into a server error.
+    """
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     for candidate in (day.day, 30, 29, 28):
         try:
             return day.replace(year=year, month=month, day=candidate)

@@ -26,6 +26,7 @@ from activities.models import (
 # shows beside its field instead of after the save.
 from activities.services.activities import SIMPLE_FIELDS, activity_check_window_and_joint_provider
 from activities.services.sessions import NOT_LIVE, session_credit_hours, session_validate_times
+from activities.timezones import today_in
 from cme.exceptions import Conflict
 
 SESSION_FIELDS = ("title", "starts_at", "ends_at", "break_minutes", "credit_hours", "parallel_group")
@@ -85,6 +86,7 @@ class ActivityAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         candidate = Activity(
+            claim_deadline=cleaned.get("claim_deadline"),
             jointly_provided=cleaned.get("jointly_provided", False),
             joint_provider_name=cleaned.get("joint_provider_name") or "",
             available_from=cleaned.get("available_from"),
@@ -243,15 +245,16 @@ class ActivityAdmin(ServiceRefusalsMixin, AuditTrailAdmin):
             self._save_sessions(request, formset)
         elif formset.model is CreditDesignation:
             self._save_designations(request, formset)
+        elif formset.model is ContentRole:
+            self._save_content_roles(request, formset)
         else:
             super().save_formset(request, form, formset, change)
 
     def _save_sessions(self, request, formset) -> None:
         activity = formset.instance
         formset.save(commit=False)
-        for session in formset.deleted_objects:
-            session._history_user = request.user
-            session.delete()
+        for session in formset.deleted_objects:  # refused after the start or with attendance
+            services.session_delete(session=session, deleted_by=request.user)
         for session, changed in formset.changed_objects:
             changes = {name: getattr(session, name) for name in changed}
             services.session_update(session=session, changed_by=request.user, **changes)
@@ -263,6 +266,20 @@ class ActivityAdmin(ServiceRefusalsMixin, AuditTrailAdmin):
         ]
         activity.refresh_from_db(fields=["starts_at", "ends_at"])
         services.activity_refresh_dates(activity)
+
+    def _save_content_roles(self, request, formset) -> None:
+        """Through the services: a published activity takes only people whose disclosure is complete."""
+        activity = formset.instance
+        formset.save(commit=False)
+        day = today_in(activity.time_zone)
+        assigned = [*(role for role, _ in formset.changed_objects), *formset.new_objects]
+        for role in assigned:
+            services.content_role_assign(
+                activity=activity, person=role.person, role=role.role, assigned_by=request.user, day=day
+            )
+        replaced = [ContentRole.objects.get(pk=role.pk) for role, _ in formset.changed_objects]
+        for role in [*replaced, *formset.deleted_objects]:
+            services.content_role_remove(role=role, removed_by=request.user)
 
     def _save_designations(self, request, formset) -> None:
         formset.save(commit=False)
@@ -312,6 +329,15 @@ class SessionAdmin(ViewOnlyAuditTrailAdmin):
     list_select_related = ("activity",)
     list_filter = ("starts_at",)
     search_fields = ("checkin_code", "activity__title", "activity__provider_activity_id")
+
+
+@admin.register(ContentRole)
+class ContentRoleAdmin(ViewOnlyAuditTrailAdmin):
+    """Roles are given on their activity's page; here their history (who added or removed whom) is read."""
+
+    list_display = ("person", "role", "activity")
+    list_select_related = ("person", "activity")
+    search_fields = ("person__name", "activity__title", "activity__provider_activity_id")
 
 
 @admin.register(CreditDesignation)

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from activities import services
-from activities.admin.base import ServiceRefusalsMixin
+from activities.admin.base import AuditTrailAdmin, ServiceRefusalsMixin
 from activities.models import (
     DISCLOSURE_VALID_MONTHS,
     ContentPerson,
@@ -55,7 +55,7 @@ class FinancialRelationshipInline(admin.TabularInline):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(admin.ModelAdmin):
+class DisclosureAdmin(AuditTrailAdmin):
     list_display = ("person", "signed_on", "expires_on")
     list_select_related = ("person",)
     list_filter = ("expires_on",)
@@ -83,7 +83,7 @@ class MitigationAdminForm(forms.ModelForm):
 
 
 @admin.register(Mitigation)
-class MitigationAdmin(ServiceRefusalsMixin, admin.ModelAdmin):
+class MitigationAdmin(ServiceRefusalsMixin, AuditTrailAdmin):
     form = MitigationAdminForm
     list_display = ("activity", "relationship_label", "relevant", "reviewed_by", "updated_at")
     list_select_related = ("activity", "relationship__disclosure__person", "reviewed_by")

@@ -18,12 +18,13 @@ from activities.services.disclosures import (
     commercial_support_add,
     content_person_create,
     content_role_assign,
+    content_role_remove,
     disclosure_record,
     mitigation_record,
     role_mitigations_record,
 )
 from activities.services.provider import provider_current
-from activities.services.sessions import checkin_code_generate, session_create, session_update
+from activities.services.sessions import checkin_code_generate, session_create, session_delete, session_update
 
 __all__ = [
     "activity_close",
@@ -42,10 +43,12 @@ __all__ = [
     "commercial_support_add",
     "content_person_create",
     "content_role_assign",
+    "content_role_remove",
     "disclosure_record",
     "mitigation_record",
     "provider_current",
     "role_mitigations_record",
     "session_create",
+    "session_delete",
     "session_update",
 ]

@@ -3,7 +3,6 @@
 import re
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,9 +21,9 @@ from activities.models import (
     Provider,
     RenewalTopic,
 )
-from activities.services.disclosures import activity_disclosure_problems
+from activities.services.disclosures import CLOSED_ACTIVITY, activity_disclosure_problems
 from activities.services.provider import provider_current
-from activities.timezones import add_months, start_of_day, today_in
+from activities.timezones import DATE_OUT_OF_RANGE, add_months, date_in_range, start_of_day, today_in
 from cme.exceptions import Conflict
 
 NO_OBJECTIVES = "Choose at least one learning objective."
@@ -42,7 +41,6 @@ NOT_DRAFT = "Only a draft activity can be published; this one is {status}."
 NOT_PUBLISHED = "Only a published activity can be closed; this one is {status}."
 HAS_RECORDS = "This activity has attendance or claims and is kept for six years: close it instead."
 NOT_A_SERIES = "Only a regularly scheduled series rolls over into next year's activity."
-CLOSED_ACTIVITY = "This activity is closed."
 WINDOW_INVERTED = "available_until must be on or after available_from."
 DUPLICATE_CREDIT_TYPE = "Each credit type may be designated once."
 JOINT_PROVIDER_NAME = "Name the joint provider."
@@ -56,8 +54,18 @@ SIMPLE_FIELDS = (
 )  # fmt: skip
 
 
+DATE_FIELDS = ("claim_deadline", "available_from", "available_until")
+
+
 def activity_check_window_and_joint_provider(activity: Activity) -> None:
+    """Checks of the row's own fields that the model cannot express: sane dates, the window's order."""
     errors = {}
+    for name in DATE_FIELDS:
+        value = getattr(activity, name)
+        if value is not None and not date_in_range(value):
+            errors[name] = DATE_OUT_OF_RANGE
+    if errors:
+        raise ValidationError(errors)
     if activity.available_from and activity.available_until and activity.available_until < activity.available_from:
         errors["available_until"] = WINDOW_INVERTED
     if activity.jointly_provided and not activity.joint_provider_name.strip():
@@ -196,8 +204,27 @@ def activity_update(
             if current != {c["credit_type"]: c["max_credits"] for c in credits}:
                 raise Conflict(DESIGNATION_LOCKED, code="designation_locked")
         _save_designations(activity=activity, credits=credits, changed_by=changed_by, reason=correction_reason)
+    if credits is not None or changes.keys() & {"estimated_hours", "activity_type"}:
+        field = "credits" if credits is not None or "estimated_hours" not in changes else "estimated_hours"
+        activity_published_credit_check(activity, field=field)
     activity_refresh_dates(activity)
     return activity
+
+
+def activity_ama_maximum_problem(activity: Activity, designations: dict | None = None) -> str | None:
+    """The AMA maximum above the sessions' credit hours (live) or the estimated hours (enduring)."""
+    if designations is None:
+        designations = {d.credit_type_id: d.max_credits for d in activity.designations.all()}
+    maximum = designations.get(AMA_PRA_1)
+    if maximum is None:
+        return None
+    if activity.activity_type.live:
+        sessions = list(activity.sessions.all())
+        hours = credit_hours_counting_parallel_once(sessions)
+        return AMA_ABOVE_SESSIONS.format(maximum=maximum, hours=hours) if sessions and maximum > hours else None
+    if activity.estimated_hours is not None and maximum > activity.estimated_hours:
+        return AMA_ABOVE_ESTIMATE.format(maximum=maximum, hours=activity.estimated_hours)
+    return None
 
 
 def activity_publication_problems(activity: Activity) -> dict[str, list[str]]:
@@ -209,23 +236,36 @@ def activity_publication_problems(activity: Activity) -> dict[str, list[str]]:
     if not designations:
         problems["credits"] = [NO_CREDITS]
     if activity.activity_type.live:
-        sessions = list(activity.sessions.all())
-        if not sessions:
+        if not activity.sessions.exists():
             problems["sessions"] = [NO_SESSIONS]
-        hours = credit_hours_counting_parallel_once(sessions)
-        if sessions and designations.get(AMA_PRA_1, Decimal(0)) > hours:
-            message = AMA_ABOVE_SESSIONS.format(maximum=designations[AMA_PRA_1], hours=hours)
-            problems.setdefault("credits", []).append(message)
     else:
         if not (activity.available_from and activity.available_until):
             problems["availability"] = [NO_WINDOW]
         if activity.estimated_hours is None:
             problems["estimated_hours"] = [NO_ESTIMATED_HOURS]
-        elif designations.get(AMA_PRA_1, Decimal(0)) > activity.estimated_hours:
-            message = AMA_ABOVE_ESTIMATE.format(maximum=designations[AMA_PRA_1], hours=activity.estimated_hours)
-            problems.setdefault("credits", []).append(message)
+    ama_problem = activity_ama_maximum_problem(activity, designations)
+    if ama_problem:
+        problems.setdefault("credits", []).append(ama_problem)
     problems.update(activity_disclosure_problems(activity=activity, day=today_in(activity.time_zone)))
     return problems
+
+
+def activity_published_credit_check(activity: Activity, *, field: str) -> None:
+    """A published activity keeps what publishing checked of its credit: designations, the AMA maximum.
+
+    Changes of designations, estimated hours or sessions call this after writing, inside their
+    transaction, so a refusal (400 naming `field`) leaves nothing changed.
+    """
+    if activity.status != ActivityStatus.PUBLISHED:
+        return
+    designations = {d.credit_type_id: d.max_credits for d in activity.designations.all()}
+    if not designations:
+        raise ValidationError({field: NO_CREDITS})
+    if not activity.activity_type.live and activity.estimated_hours is None:
+        raise ValidationError({"estimated_hours": NO_ESTIMATED_HOURS})
+    problem = activity_ama_maximum_problem(activity, designations)
+    if problem:
+        raise ValidationError({field: problem})
 
 
 @transaction.atomic

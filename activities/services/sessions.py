@@ -12,9 +12,12 @@ from activities.models import Activity, ActivityStatus, Session
 from activities.services.activities import (
     CLOSED_ACTIVITY,
     DESIGNATION_LOCKED,
+    NO_SESSIONS,
     activity_designation_locked,
+    activity_published_credit_check,
     activity_refresh_dates,
 )
+from activities.timezones import DATE_OUT_OF_RANGE, date_in_range
 from cme.exceptions import Conflict
 
 # Six characters without look-alikes (no 0/O, no 1/I/L): 31**6, about 887 million codes.
@@ -22,14 +25,18 @@ CHECKIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CHECKIN_CODE_LENGTH = 6
 MAX_SESSION = timedelta(hours=24)
 SERIES_SPAN = timedelta(days=366)
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 NOT_LIVE = "Only live activities (courses, series, webinars) have sessions."
 ENDS_BEFORE_START = "The session must end after it starts."
 TOO_LONG = "A session lasts at most 24 hours; split longer meetings into several sessions."
-OUT_OF_RANGE = f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
+OUT_OF_RANGE = DATE_OUT_OF_RANGE
 BREAKS_TOO_LONG = "Breaks cannot be as long as the session."
 HOURS_ABOVE_LENGTH = "Credit hours cannot exceed the session's instruction time ({hours} hours)."
+SESSION_HAS_ATTENDANCE = "This session has attendance, kept for six years: it cannot be deleted."
+SESSION_DELETE_LOCKED = (
+    "The activity has begun: deleting a session removes designated credit hours, so it is done only as "
+    "a correction with a reason."
+)
 SERIES_TOO_LONG = (
     "A regularly scheduled series covers twelve months: this session falls outside them. "
     "Roll the series over into next year's activity."
@@ -45,7 +52,7 @@ def session_validate_times(
 ):
     errors = {}
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
-        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        if not date_in_range(moment):
             errors[name] = OUT_OF_RANGE
     if errors:
         raise ValidationError(errors)
@@ -148,10 +155,37 @@ def session_update(*, session: Session, changed_by, correction_reason: str = "",
     )
     if new_hours != session.credit_hours and activity_designation_locked(activity) and not correction_reason.strip():
         raise Conflict(DESIGNATION_LOCKED, code="designation_locked")
+    lowered = new_hours < session.credit_hours
     session.credit_hours = new_hours
     session.full_clean(exclude=["activity"])
     session._history_user = changed_by
     session._change_reason = correction_reason or None
     session.save()
+    if lowered or "parallel_group" in changes:
+        activity_published_credit_check(activity, field="credit_hours")
     activity_refresh_dates(activity)
     return session
+
+
+@transaction.atomic
+def session_delete(*, session: Session, deleted_by, correction_reason: str = "") -> None:
+    """Delete a session without attendance. Once the activity has begun, only as a correction.
+
+    A published activity keeps at least one session and an AMA maximum within its credit hours.
+    """
+    from attendance.models import Attendance
+
+    activity = Activity.objects.select_for_update().select_related("activity_type").get(pk=session.activity_id)
+    if activity.status == ActivityStatus.CLOSED:
+        raise Conflict(CLOSED_ACTIVITY)
+    if Attendance.objects.filter(session=session).exists() or session.faculty_claims.exists():
+        raise Conflict(SESSION_HAS_ATTENDANCE, code="has_records")
+    if activity_designation_locked(activity) and not correction_reason.strip():
+        raise Conflict(SESSION_DELETE_LOCKED, code="designation_locked")
+    session._history_user = deleted_by
+    session._change_reason = correction_reason.strip() or None
+    session.delete()
+    if activity.status == ActivityStatus.PUBLISHED and not activity.sessions.exists():
+        raise ValidationError({"sessions": NO_SESSIONS})
+    activity_published_credit_check(activity, field="sessions")
+    activity_refresh_dates(activity)
