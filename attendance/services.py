@@ -25,6 +25,7 @@ DISCLOSURES_INCOMPLETE = (
 )
 NOT_ATTENDED = "Evaluate the activity after attending it."
 NOT_AVAILABLE = "This activity is not available for evaluation today."
+EVALUATION_OUTSIDE_WINDOW = "This activity can only be evaluated while it is available ({start} to {end})."
 EVALUATED_ALREADY = "You have already evaluated this activity."
 OBJECTIVES_MISMATCH = "Answer for each of the activity's objectives: {expected}."
 SESSION_NOT_IN_ACTIVITY = "This session does not belong to the activity."
@@ -142,16 +143,26 @@ def learner_attended(*, user, activity: Activity) -> bool:
     return Attendance.objects.filter(user=user, session__activity=activity).exists()
 
 
+def enduring_available_on(*, activity: Activity, day) -> bool:
+    """An enduring activity is evaluated and claimed inside its availability window, both days included.
+
+    `day` is a date in the activity's time zone (`today_in(activity.time_zone)`), so the last day lasts
+    until midnight where the activity is run, not in UTC.
+    """
+    start, end = activity.available_from, activity.available_until
+    return bool(start and end and start <= day <= end)
+
+
 def _check_evaluation_allowed(*, user, activity: Activity) -> None:
     if activity.status == ActivityStatus.DRAFT:
         raise ValidationError(NOT_AVAILABLE)
     if activity.activity_type.live:
         if not learner_attended(user=user, activity=activity):
             raise ValidationError(NOT_ATTENDED)
-    else:
-        today = today_in(activity.time_zone)
-        if not (activity.available_from and activity.available_from <= today):
-            raise ValidationError(NOT_AVAILABLE)
+    elif not enduring_available_on(activity=activity, day=today_in(activity.time_zone)):
+        raise ValidationError(
+            EVALUATION_OUTSIDE_WINDOW.format(start=activity.available_from, end=activity.available_until)
+        )
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from activities.credits import credit_hours_counting_parallel_once, validate_cre
 from activities.models import AMA_PRA_1, PARTICIPATION, Activity, ActivityStatus, CreditType, Session
 from activities.timezones import local_date, today_in
 from attendance.models import Evaluation
+from attendance.services import enduring_available_on
 from claims.models import Claim, ClaimKind, LateClaimException
 from cme.exceptions import Conflict
 
@@ -82,9 +83,10 @@ def _check_completion(*, user, activity: Activity, attest_completed: bool, post_
         return
     if not attest_completed:
         raise ValidationError({"attest_completed": ATTEST_REQUIRED})
-    start, end = activity.available_from, activity.available_until
-    if not (start and end and start <= today <= end):
-        raise ValidationError({"attest_completed": OUTSIDE_WINDOW.format(start=start, end=end)})
+    if not enduring_available_on(activity=activity, day=today):
+        raise ValidationError(
+            {"attest_completed": OUTSIDE_WINDOW.format(start=activity.available_from, end=activity.available_until)}
+        )
     passing = activity.post_test_passing_score
     if passing is not None:
         if post_test_score is None:
