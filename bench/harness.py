@@ -1,7 +1,7 @@
 """What every benchmark needs: its own databases, child processes it always cleans up, an HTTP load client.
 
 The benchmarks run on a machine shared with other engineers' test runs, so each one uses its own
-PostgreSQL databases, Redis database numbers (5-9 on the shared server, or its own server), Celery
+PostgreSQL databases, Redis database numbers (4-9 on the shared server, or its own server), Celery
 queue and gunicorn port (8100-8199), and terminates only the processes it started.
 """
 
@@ -60,11 +60,11 @@ def drop_database(name: str, *, port: int = PG_PORT) -> None:
 
 
 def flush_redis(url: str) -> None:
-    """Empty one of the benchmark's own Redis databases (5-9 on the shared server, or its own server)."""
+    """Empty one of the benchmark's own Redis databases (4-9 on the shared server, or its own server)."""
     import redis
 
     if url.startswith(REDIS + "/"):
-        assert 5 <= int(url.rsplit("/", 1)[1]) <= 9, url
+        assert 4 <= int(url.rsplit("/", 1)[1]) <= 9, url
     redis.Redis.from_url(url).flushdb()
 
 
@@ -302,6 +302,19 @@ def memory_kb(pid: int) -> dict[str, int]:
     return values
 
 
+def pss_kb(pid: int) -> int:
+    """Proportional set size of a live process in kB: its resident pages, shared ones divided among sharers.
+
+    Summed over a prefork worker's master and pool processes it is the whole worker's memory without
+    counting the pages the pool shares with the master (copy-on-write after the fork) more than once.
+    """
+    with contextlib.suppress(FileNotFoundError, ProcessLookupError, PermissionError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a live process has used."""
     try:
@@ -317,6 +330,7 @@ class PeakMemory:
     def __init__(self, masters: Callable[[], Iterable[int]], interval: float = 0.2):
         self.masters, self.interval = masters, interval
         self.peaks: dict[int, int] = {}  # pool processes only
+        self.whole: dict[int, int] = {}  # per master: peak PSS of master + pool, kB
         self.cpu: dict[int, float] = {}  # masters and pool processes
         self.cpu_start: dict[int, float] = {}
         self._started = False
@@ -341,6 +355,8 @@ class PeakMemory:
                 peak = memory_kb(pid).get("VmHWM")
                 if peak:
                     self.peaks[pid] = max(self.peaks.get(pid, 0), peak)
+            whole = sum(pss_kb(pid) for pid in (master, *children))
+            self.whole[master] = max(self.whole.get(master, 0), whole)
             for pid in (master, *children):
                 used = cpu_seconds(pid)
                 if used:
@@ -357,6 +373,10 @@ class PeakMemory:
 
     def max_mb(self) -> float:
         return max(self.peaks.values(), default=0) / 1024
+
+    def whole_max_mb(self) -> float:
+        """The largest peak, over the masters sampled, of master + pool processes (PSS), in MB."""
+        return max(self.whole.values(), default=0) / 1024
 
 
 def server_errors(log_text: str) -> dict[str, int]:

@@ -1,11 +1,12 @@
 """Benchmark: the annual report end to end against a plain SQL GROUP BY of the same figures, in one run.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cme_bench .venv/bin/python bench/reports.py [--seed] [--rounds 3]
+    .venv/bin/python bench/reports.py [--rounds 3] [--fresh]
 
-On a PostgreSQL database migrated and seeded with `manage.py seed_scale` (50,000 learners, 5,000
-activities, 1,000,000 attendance rows; `--seed` runs it when the database holds no seeded data), it
-starts its own Celery worker (one pool process, queue `cme-bench-reports`, media in a temporary
-folder) and measures, each round in the same run:
+On its own PostgreSQL database `cme_bench_reports` (created and migrated when missing, seeded once with
+`manage.py seed_scale` at full size: 50,000 learners, 5,000 activities, 1,000,000 attendance rows, and
+kept for the next run; `--fresh` drops it first), with Redis database 4 as broker and cache (flushed at
+start and end), it starts its own Celery worker (one pool process, queue `cme-bench-reports`, media in
+a temporary folder) and measures, each round in the same run:
 
 - the annual report of the last twelve months, end to end: POST /api/v1/reports/, poll until
   `ready`, download the PDF (in-process API client, token auth; the worker renders);
@@ -14,7 +15,9 @@ folder) and measures, each round in the same run:
 - the worker pool process's peak memory (VmHWM in /proc);
 - GET /api/v1/reports/pars-activities.csv for the same period (streamed; rows counted).
 
-It prints the figures; the worker is the only process it starts, and it stops it on the way out.
+It prints the figures and a Targets block (ratio <= 3, the same figures by both routes, peak worker
+memory < 250 MB) ending in RESULT: PASS or FAIL (exit status 1). The worker is the only process it
+starts, and it stops it on the way out.
 """
 
 # ruff: noqa: S608 - the baseline SQL is built from constants, never input
@@ -32,18 +35,27 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import harness  # noqa: E402 - after the path is set
+
 QUEUE = "cme-bench-reports"
+DATABASE = "cme_bench_reports"
+REDIS_URL = f"{harness.REDIS}/4"
 TARGET_RATIO = 3.0
+TARGET_PEAK_MB = 250.0
 PHYSICIANS = "('MD', 'DO', 'MBBS')"
 REPORTED = "('published', 'closed')"
 
 
 def environment(media_root: str) -> dict:
     env = dict(os.environ)
-    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cme_bench")
-    env.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
     env.setdefault("SECRET_KEY", "bench-reports-not-secret")
     env.update(
+        DATABASE_URL=harness.database_url(DATABASE),
+        CELERY_BROKER_URL=REDIS_URL,
+        CACHE_URL=REDIS_URL,
+        CACHE_KEY_PREFIX="bench-reports",
         CELERY_TASK_DEFAULT_QUEUE=QUEUE,
         MEDIA_ROOT=media_root,
         DEBUG="false",
@@ -237,8 +249,13 @@ def baseline(period: dict) -> tuple[float, dict]:
     return time.perf_counter() - started, results
 
 
-def check_agreement(results: dict, figures: dict) -> bool:
-    """The baseline computes the same figures as the selectors (activities, hours, learners by type)."""
+def check_agreement(results: dict, figures: dict) -> list[str]:
+    """Where the baseline and the selectors disagree (empty: the same figures by both routes).
+
+    Compared: activities, hours and learners by activity type, credits and claims by activity type and
+    credit type, credits by month and credit type, distinct learners, commercial support totals.
+    """
+    mismatches = []
     hours = {code: (sessions, total) for code, sessions, total in results["hours by type"]}
     counts = {code: (n, enduring) for code, n, enduring in results["activities by type"]}
     live = [row[1:2] + row[3:] for row in results["learners by type and top activities"] if row[0] == "type"]
@@ -246,10 +263,25 @@ def check_agreement(results: dict, figures: dict) -> bool:
     for code, row in figures["by_activity_type"].items():
         live_hours = hours.get(code, (0, 0))[1] or 0
         if (row["activities"], row["hours"]) != (counts[code][0], live_hours + (counts[code][1] or 0)):
-            return False
+            mismatches.append(f"activities or hours of type {code}")
         if (row["physicians"], row["others"]) != learners.get(code, (0, 0)):
-            return False
-    return True
+            mismatches.append(f"learners of type {code}")
+    by_type = {(t, c): (credits, n) for t, c, credits, n in results["credits by activity and credit type"]}
+    selected = {(r["activity_type"], r["credit_type"]): (r["credits"], r["claims"]) for r in figures["credits"]["by_activity_type"]}  # fmt: skip
+    if by_type != selected:
+        mismatches.append("credits by activity type and credit type")
+    by_month = {(m.date().replace(day=1), c): credits for m, c, credits in results["credits by month"]}
+    selected = {(r["month"].replace(day=1), r["credit_type"]): r["credits"] for r in figures["credits"]["by_month"]}
+    if by_month != selected:
+        mismatches.append("credits by month")
+    ((physicians, others),) = results["distinct learners"]
+    if (physicians, others) != (figures["distinct_learners"]["physicians"], figures["distinct_learners"]["others"]):
+        mismatches.append("distinct learners")
+    support = figures["commercial_support"]
+    baseline_support = results["commercial support by company"]
+    if (sum(r[1] for r in baseline_support), sum(r[3] or 0 for r in baseline_support)) != (support["grants"], support["amount"]):  # fmt: skip
+        mismatches.append("commercial support totals")
+    return mismatches
 
 
 # --- The measured runs ------------------------------------------------------------------------------
@@ -342,31 +374,36 @@ def measure_in_process(bounds) -> dict:
 
 
 def setup(options) -> tuple[dict, str]:
+    """Our own database (created, migrated and seeded when missing), Redis database 4 flushed, Django set up."""
     media = tempfile.mkdtemp(prefix="cme-bench-reports-")
     env = environment(media)
+    exists = harness.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'") == "1"
+    if options.fresh or not exists:
+        harness.log(f"creating database {DATABASE}")
+        harness.recreate_database(DATABASE)
+    harness.log(f"migrating {DATABASE}")
+    harness.migrate(env)
+    harness.flush_redis(REDIS_URL)
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     from reports.management.commands.seed_scale import seeded_data_exists
 
-    if connection.vendor != "postgresql":
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database (migrated, seeded with seed_scale).")
     if not seeded_data_exists():
-        if not options.seed:
-            raise SystemExit("No seeded data: run `manage.py seed_scale` or pass --seed.")
+        harness.log("seeding at full size: manage.py seed_scale (about a minute; kept for the next run)")
+        started = time.perf_counter()
         call_command("seed_scale")
+        harness.log(f"seeded in {time.perf_counter() - started:.0f} s")
     return env, media
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seed", action="store_true", help="Run seed_scale (full size) if nothing is seeded.")
+    parser.add_argument("--fresh", action="store_true", help="drop cme_bench_reports first and seed it again")
     options = parser.parse_args()
     env, media = setup(options)
     from django.utils import timezone
@@ -394,20 +431,22 @@ def main() -> None:
         measured = measure_rounds(options.rounds, client, period, sql_period, worker, log)
     finally:
         stop_worker(worker)
+        harness.flush_redis(REDIS_URL)
     in_process = measure_in_process(bounds)
     unexported = Activity.objects.filter(pars_exported_at__isnull=True).count()
     csv_runs = [pars_csv(client, period) for _ in range(2)]
-    report(measured, in_process, idle_mb, csv_runs, unexported, options.rounds)
+    return report(measured, in_process, idle_mb, csv_runs, unexported, options.rounds)
 
 
-def report(measured: dict, in_process: dict, idle_mb: float, csv_runs: list, unexported: int, rounds: int) -> None:
+def report(measured: dict, in_process: dict, idle_mb: float, csv_runs: list, unexported: int, rounds: int) -> int:
     from accounts.models import User
     from activities.models import Activity
     from attendance.models import Attendance
 
     e2e, base = statistics.median(measured["end_to_end"]), statistics.median(measured["sql"])
     ratio = e2e / base
-    agree = check_agreement(measured["results"], in_process["figures"])
+    mismatches = check_agreement(measured["results"], in_process["figures"])
+    print(f"machine: {harness.machine()}")
     print(
         f"Data: {User.objects.count():,} users, {Activity.objects.count():,} activities, "
         f"{Attendance.objects.count():,} attendance rows; the last twelve months; median of {rounds} rounds"
@@ -418,12 +457,9 @@ def report(measured: dict, in_process: dict, idle_mb: float, csv_runs: list, une
     )
     print(
         f"plain SQL GROUP BY of the same figures:                        {base:6.2f} s   "
-        f"runs {', '.join(f'{s:.2f}' for s in measured['sql'])}; same figures: {'yes' if agree else 'NO'}"
+        f"runs {', '.join(f'{s:.2f}' for s in measured['sql'])}; same figures: {'yes' if not mismatches else 'NO'}"
     )
-    print(
-        f"ratio end to end / SQL: {ratio:.2f} (target <= {TARGET_RATIO:.0f}): "
-        f"{'PASS' if ratio <= TARGET_RATIO else 'FAIL'}"
-    )
+    print(f"ratio end to end / SQL: {ratio:.2f}")
     print(
         f"in this process, once: {in_process['queries']} queries gathering the figures in "
         f"{in_process['gather']:.2f} s; PDF laid out in {in_process['render']:.2f} s"
@@ -435,7 +471,13 @@ def report(measured: dict, in_process: dict, idle_mb: float, csv_runs: list, une
     (first, rows), (again, _) = csv_runs
     print(f"PARS CSV: {first:.2f} s for {rows:,} rows ({unexported:,} activities newly marked exported); "
           f"again {again:.2f} s")  # fmt: skip
+    targets = harness.Targets()
+    targets.check("end to end / SQL <= 3", ratio <= TARGET_RATIO, f"{ratio:.2f}")
+    targets.check("the same figures by both routes", not mismatches, ", ".join(mismatches) or "yes")
+    peak = max(measured["peak_mb"])
+    targets.check(f"peak worker memory < {TARGET_PEAK_MB:.0f} MB", peak < TARGET_PEAK_MB, f"{peak:.0f} MB")
+    return targets.report()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

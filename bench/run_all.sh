@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every benchmark in sequence with its default size; print a verdict per benchmark at the end.
 # Each one starts and stops its own gunicorn, Celery workers, beat and (faults) Redis and PostgreSQL,
-# on its own databases (cme_bench_*), Redis databases 5-9 or its own Redis, and ports 8100-8199.
+# on its own databases (cme_bench_*), Redis databases 4-9 or its own Redis, and ports 8100-8199.
 #
 #   bench/run_all.sh [--quick] 2>&1 | tee bench-results.txt
 #
@@ -21,7 +21,7 @@ if [[ "$QUICK" == "--quick" ]]; then
     "bench/load.py --capacity-seconds 10 --seconds 20 --bare-seconds 5 --owners 100"
   )
 else
-  RUNS=("bench/checkin.py" "bench/certificates.py" "bench/faults.py" "bench/load.py")
+  RUNS=("bench/checkin.py" "bench/certificates.py" "bench/faults.py" "bench/load.py --full")
 fi
 if [[ -f bench/reports.py ]]; then
   RUNS+=("bench/reports.py")
