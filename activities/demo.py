@@ -11,6 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -111,6 +112,8 @@ def demo_data_load() -> str:
         with transaction.atomic():
             build(context, title)
         created += 1
+    if present:
+        _keep_a_session_open(context)
     return (
         f"{len(users)} demo accounts, provider {provider.name}, {created} activities created ({present} already there)"
     )
@@ -243,7 +246,13 @@ def _grand_rounds(context: DemoContext, title: str) -> None:
         if day != context.today:  # today's meeting is the one below
             topic = GRAND_ROUNDS_TOPICS[week % len(GRAND_ROUNDS_TOPICS)]
             _session(context, activity, day, NOON, ONE_PM, title=topic)
-    # Check-in opens 30 minutes before the start: a newcomer can try it right away.
+    _today_session(context, activity)
+    _disclose(context, activity, [("Dr. Eleanor Park", "planner"), ("Dr. Rahul Mehta", "faculty")])
+    _publish(context, activity)
+
+
+def _today_session(context: DemoContext, activity: Activity) -> None:
+    """A session starting in ten minutes: check-in opens 30 minutes before, so it is open right away."""
     starts_at = (context.now + timedelta(minutes=10)).replace(second=0, microsecond=0)
     services.session_create(
         activity=activity,
@@ -252,8 +261,20 @@ def _grand_rounds(context: DemoContext, title: str) -> None:
         ends_at=starts_at + timedelta(hours=1),
         title="Today: Managing hypertension in pregnancy (check in now)",
     )
-    _disclose(context, activity, [("Dr. Eleanor Park", "planner"), ("Dr. Rahul Mehta", "faculty")])
-    _publish(context, activity)
+
+
+def _keep_a_session_open(context: DemoContext) -> None:
+    """On a later run of the demo loader, the grand rounds gets a session open now if none is."""
+    if demo_checkin_code() != NO_OPEN_SESSION:
+        return
+    activity = Activity.objects.filter(title__startswith="Medicine Grand Rounds ", activity_type_id="rss").first()
+    if activity is None:
+        return
+    try:
+        with transaction.atomic():
+            _today_session(context, activity)
+    except ValidationError:
+        return  # the series refuses another session (closed, say): the banner says none is open
 
 
 def _two_day_course(context: DemoContext, title: str) -> None:
@@ -363,6 +384,9 @@ def _draft_workshop(context: DemoContext, title: str) -> None:
     )
 
 
+NO_OPEN_SESSION = "(none open right now)"
+
+
 def demo_checkin_code() -> str:
     """The code of the demo session whose check-in window is open now (for the run command's banner)."""
     from attendance.services import CHECKIN_OPENS_BEFORE
@@ -374,4 +398,4 @@ def demo_checkin_code() -> str:
         .order_by("starts_at")
         .first()
     )
-    return session.checkin_code if session else "(none open right now)"
+    return session.checkin_code if session else NO_OPEN_SESSION

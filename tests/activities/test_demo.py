@@ -5,10 +5,11 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from activities.demo import DEMO_ACCOUNTS, demo_data_load
+from activities.demo import DEMO_ACCOUNTS, NO_OPEN_SESSION, demo_checkin_code, demo_data_load
 from activities.models import (
     Activity,
     ActivityStatus,
@@ -101,6 +102,22 @@ def test_todays_grand_rounds_session_is_open_for_check_in():
     assert open_now[0].credit_hours == Decimal("1.00")
     assert series.status == ActivityStatus.PUBLISHED
     assert activity_disclosure_problems(activity=series, day=today_in(series.time_zone)) == {}
+
+
+def test_a_later_run_opens_a_session_again():
+    """The run command prints an open check-in code: a demo loaded yesterday gets today's session."""
+    demo_data_load()
+    yesterday = grand_rounds().sessions.filter(title__startswith="Today")
+    yesterday.update(starts_at=F("starts_at") - timedelta(days=1), ends_at=F("ends_at") - timedelta(days=1))
+    assert demo_checkin_code() == NO_OPEN_SESSION
+
+    demo_data_load()
+
+    code = demo_checkin_code()
+    assert code != NO_OPEN_SESSION
+    assert grand_rounds().sessions.filter(checkin_code=code).exists()
+    demo_data_load()
+    assert grand_rounds().sessions.filter(title__startswith="Today").count() == 2  # one per day, not per run
 
 
 def test_grand_rounds_meets_on_tuesdays_at_noon_for_sixteen_weeks():
