@@ -45,11 +45,11 @@ def renewal_cycle(license_expires: date, *, today: date) -> tuple[date, date]:
     expires two years later on the same birthday, so the window moves forward in steps of two years
     until it ends today or later.
     """
-    end, steps = license_expires, 0
-    while end < today:
+    steps = 0
+    while add_months(license_expires, CYCLE_MONTHS * steps) < today:
         steps += 1
-        end = add_months(license_expires, CYCLE_MONTHS * steps)
-    return add_months(end, -CYCLE_MONTHS), end
+    # Both ends from the profile's date, so a 29 February birthday keeps cycles that meet end to end.
+    return add_months(license_expires, CYCLE_MONTHS * (steps - 1)), add_months(license_expires, CYCLE_MONTHS * steps)
 
 
 def renewal_progress(*, license_state: str, license_expires: date, today: date, cycle_credits, career_credits) -> dict:

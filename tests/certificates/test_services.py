@@ -237,8 +237,32 @@ def test_ready_email_has_the_links(clinician):
     message = mail.outbox[-1]
     assert message.to == ["ada@example.org"]
     assert "Sepsis update" in message.subject
-    assert f"/verify/{certificate.verification_code}/" in message.body
-    assert "/my/credits/" in message.body
+    assert f"https://cme.example.org/verify/{certificate.verification_code}/" in message.body
+    assert f"https://cme.example.org/my/certificates/{certificate.pk}/pdf/" in message.body
+    assert "https://cme.example.org/my/credits/" in message.body
+
+
+def test_the_emailed_download_link_serves_the_pdf(clinician, client):
+    certificate = rendered(make_claim(clinician).certificate)
+    services.certificate_ready_notify(certificate_id=certificate.pk)
+    link = re.search(r"https://cme\.example\.org(/my/certificates/\d+/pdf/)", mail.outbox[-1].body).group(1)
+    client.force_login(clinician)
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_new_version_is_emailed_once_more(clinician):
+    certificate = rendered(make_claim(clinician).certificate)
+    services.certificate_ready_notify(certificate_id=certificate.pk)
+    user_profile_update(user=clinician, last_name="King")
+    rendered(Certificate.objects.get(pk=certificate.pk))
+
+    assert services.certificate_ready_notify(certificate_id=certificate.pk) == "sent"
+    assert len(mail.outbox) == 2
+    assert mail.outbox[-1].body.startswith("Dear Ada King,")
 
 
 def test_rendering_queues_the_email_as_its_own_task(clinician, django_capture_on_commit_callbacks):
