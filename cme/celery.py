@@ -1,9 +1,11 @@
 """The Celery app. Configuration lives in settings (CELERY_*), read from the environment."""
 
+import logging
 import os
+from logging.config import dictConfig
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cme.settings")
 
@@ -24,3 +26,57 @@ def _drop_unusable_connections(task=None, **kwargs):
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+# --- The request id travels with the task it enqueued --------------------------------------------
+REQUEST_ID_HEADER = "request_id"
+_bound_request_ids = {}  # task id -> the token that restores the id the task found
+
+
+@before_task_publish.connect
+def _send_request_id(headers=None, **kwargs):
+    """A task sent while serving a request (or running a task) carries that request's id."""
+    from cme.middleware import NO_REQUEST_ID, current_request_id
+
+    request_id = current_request_id()
+    if headers is not None and request_id != NO_REQUEST_ID:
+        headers.setdefault(REQUEST_ID_HEADER, request_id)
+
+
+def _request_id_of(task) -> str | None:
+    # A worker turns message headers into attributes of task.request; apply(headers=...) keeps them apart.
+    request_id = task.request.get(REQUEST_ID_HEADER)
+    if not request_id and isinstance(task.request.headers, dict):
+        request_id = task.request.headers.get(REQUEST_ID_HEADER)
+    return request_id if isinstance(request_id, str) else None
+
+
+@task_prerun.connect
+def _bind_request_id(task_id=None, task=None, **kwargs):
+    from cme.middleware import bind_request_id
+
+    request_id = _request_id_of(task) if task is not None else None
+    if request_id:
+        _bound_request_ids[task_id] = bind_request_id(request_id)
+
+
+@task_postrun.connect
+def _unbind_request_id(task_id=None, **kwargs):
+    from cme.middleware import unbind_request_id
+
+    token = _bound_request_ids.pop(task_id, None)
+    if token is not None:
+        unbind_request_id(token)
+
+
+@setup_logging.connect
+def _log_as_settings_say(loglevel=None, **kwargs):
+    """Workers and beat log through settings.LOGGING (JSON lines with the request id), not Celery's format.
+
+    `--loglevel` still sets the level, as operators expect.
+    """
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)

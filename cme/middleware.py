@@ -7,9 +7,25 @@ import uuid
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.utils.log import log_response
 
-_request_id = contextvars.ContextVar("request_id", default="-")
+NO_REQUEST_ID = "-"
+_request_id = contextvars.ContextVar("request_id", default=NO_REQUEST_ID)
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def current_request_id() -> str:
+    """The id of the request (or of the request that enqueued the running task), or "-"."""
+    return _request_id.get()
+
+
+def bind_request_id(request_id: str) -> contextvars.Token:
+    """Log lines from here on carry `request_id`; hand the token to `unbind_request_id`."""
+    return _request_id.set(request_id if _VALID_ID.match(request_id) else NO_REQUEST_ID)
+
+
+def unbind_request_id(token: contextvars.Token) -> None:
+    _request_id.reset(token)
 
 
 class RequestIdMiddleware:
@@ -24,6 +40,10 @@ class RequestIdMiddleware:
         token = _request_id.set(request_id)
         try:
             response = self.get_response(request)
+            if response.status_code >= 400:
+                # Django logs a 4xx/5xx answer after the middleware chain returns, when the id is
+                # gone; logged here (same logger and words), Django's own call sees it done.
+                log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
         finally:
             _request_id.reset(token)
         response["X-Request-ID"] = request_id

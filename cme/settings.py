@@ -270,16 +270,23 @@ CONTENT_SECURITY_POLICY = {
 # Email is unique case-insensitively through a functional unique constraint, which auth.W004 cannot see.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 
-# --- Logging: one line per event with the request id ------------------------------------------
+# --- Logging: JSON lines (one object per event) with the request id --------------------------------
+# Web processes, workers and beat all log through this (cme/celery.py hands Celery's logging to it);
+# a task's lines carry the id of the request that enqueued it. LOG_FORMAT=text for key=value lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "cme.middleware.RequestIdFilter"}},
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"},
+        "json": {"()": "cme.logs.JsonLineFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="json"),
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
