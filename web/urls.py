@@ -56,6 +56,7 @@ urlpatterns = [
     path("staff/claims/", staff_records.claims, name="staff-claims"),
     path("staff/certificates/<int:pk>/revoke/", staff_records.certificate_revoke_page, name="staff-revoke"),
     path("staff/reports/", reports.reports, name="staff-reports"),
+    path("staff/reports/pars-activities.csv", reports.pars_csv, name="staff-pars-csv"),
     path("staff/reports/<int:pk>/status/", reports.report_status, name="staff-report-status"),
     path("staff/reports/<int:pk>/pdf/", reports.report_pdf, name="staff-report-pdf"),
 ]

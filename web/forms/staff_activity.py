@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from django import forms
 
+from activities.credits import validate_credit_amount
 from activities.models import (
     ActivityType,
     Competency,
@@ -92,6 +93,7 @@ class ActivityForm(forms.Form):
             self.fields[credit_field_name(credit_type.slug)] = forms.DecimalField(
                 label=f"Maximum {credit_type.name}", required=False, max_digits=5, decimal_places=2,
                 widget=CREDIT_INPUT, help_text="Leave blank if the activity does not offer it.",
+                validators=[validate_credit_amount],  # the designation's own rule, so the error names the field
             )  # fmt: skip
         if editing:
             self.fields["correction_reason"] = forms.CharField(

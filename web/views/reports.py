@@ -5,15 +5,17 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from activities.selectors import activities_visible_to
 from activities.services import provider_current
 from cme.models import RenderStatus
+from reports import pars
 from reports.models import ReportKind
 from reports.selectors import reports_visible_to
 from reports.services import report_request
@@ -50,6 +52,25 @@ def _requested(request, summary_form, annual_form):
     return None
 
 
+def _reports_page(request, summary_form, annual_form, pars_form=None):
+    listed = reports_visible_to(request.user).select_related("activity", "requested_by")
+    page = Paginator(listed, REPORTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    pars_form = pars_form or AnnualReportForm(initial=_last_year(), prefix="pars")
+    context = {"summary_form": summary_form, "annual_form": annual_form, "pars_form": pars_form, "page_obj": page,
+               "zone_name": provider_current().time_zone}  # fmt: skip
+    status = 400 if summary_form.errors or annual_form.errors or pars_form.errors else 200
+    return render(request, "web/staff/reports.html", context, status=status)
+
+
+def _blank_forms(request) -> tuple:
+    summary_form = ActivitySummaryReportForm(
+        initial={"activity": request.GET.get("activity") or None},
+        activities=_picker_activities(request, request.GET.get("activity", "")),
+        prefix="summary",
+    )
+    return summary_form, AnnualReportForm(initial=_last_year(), prefix="annual")
+
+
 @report_page
 def reports(request):
     kind = request.POST.get("kind") if request.method == "POST" else None
@@ -67,12 +88,23 @@ def reports(request):
         if report is not None:
             messages.success(request, f"{report.get_kind_display()} requested. It appears below when ready.")
             return redirect("web:staff-reports")
-    listed = reports_visible_to(request.user).select_related("activity", "requested_by")
-    page = Paginator(listed, REPORTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"summary_form": summary_form, "annual_form": annual_form, "page_obj": page,
-               "zone_name": provider_current().time_zone}  # fmt: skip
-    status = 400 if summary_form.errors or annual_form.errors else 200
-    return render(request, "web/staff/reports.html", context, status=status)
+    return _reports_page(request, summary_form, annual_form)
+
+
+@report_page
+@require_GET
+def pars_csv(request):
+    """The PARS activity export, the API's CSV (reports.pars): streamed, and the period marked exported."""
+    form = AnnualReportForm(request.GET, prefix="pars")
+    if not form.is_valid():
+        return _reports_page(request, *_blank_forms(request), pars_form=form)
+    date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    lines = pars.pars_activities_export(date_from=date_from, date_to=date_to, exported_by=request.user)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"pars-activities-{date_from}-to-{date_to}.csv"
+    )
+    return response
 
 
 @report_page
