@@ -12,6 +12,7 @@ from activities.services import provider_current
 from certificates import services
 from certificates.models import Certificate, CertificateStatus
 from certificates.tasks import render_certificate
+from cme.jobs import retry_countdown
 from tests.factories import UserFactory, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,27 @@ def test_a_render_that_raises_is_retried_then_failed(clinician, monkeypatch):
     assert certificate.status == CertificateStatus.FAILED
     assert certificate.attempts == render_certificate.max_retries + 1
     assert certificate.last_error == "OSError: disk full"
+
+
+def test_retry_countdown_doubles_up_to_five_minutes():
+    assert [retry_countdown(retries) for retries in range(8)] == [5, 10, 20, 40, 80, 160, 300, 300]
+
+
+def test_each_retry_of_a_render_waits_the_backoff(clinician, monkeypatch):
+    certificate = make_claim(clinician).certificate
+    monkeypatch.setattr("certificates.pdf.render_certificate", lambda document: 1 / 0)
+    countdowns, retry = [], render_certificate.retry
+
+    def recording_retry(*args, **kwargs):
+        countdowns.append(kwargs["countdown"])
+        return retry(*args, **kwargs)
+
+    monkeypatch.setattr(render_certificate, "retry", recording_retry)
+
+    assert render_certificate.apply(args=(certificate.pk, 1)).get() == "failed"
+
+    assert countdowns == [5, 10, 20, 40, 80]
+    assert Certificate.objects.get(pk=certificate.pk).last_error == "ZeroDivisionError: division by zero"
 
 
 def test_requeue_for_activity_issues_missing_and_failed(clinician, other_clinician, django_capture_on_commit_callbacks):

@@ -1,19 +1,26 @@
 """Certificates rendered by a real Celery worker consuming from Redis, on PostgreSQL."""
 
 import io
+import shutil
 import zipfile
 from datetime import timedelta
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
+from activities.services import provider_current
 from attendance.models import Attendance
 from certificates import services
 from certificates.models import Certificate, CertificateStatus
 from claims.services import claim_submit
+from cme.jobs import retry_countdown
 from tests.factories import UserFactory, make_claim, make_published_activity
 from tests.worker import wait_for
 
@@ -24,20 +31,77 @@ def all_ready(count: int):
     return Certificate.objects.filter(status=CertificateStatus.READY).count() == count
 
 
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (240, 60), "navy").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def test_claim_becomes_a_ready_certificate(celery_worker, clinician_client, clinician):
-    activity = make_published_activity(evaluation_required=False)
+    provider = provider_current()
+    provider.director_signature.save("signature.png", ContentFile(png()))
+    activity = make_published_activity(
+        evaluation_required=False, title="Sepsis: the first hour", location="Boston, MA",
+        objectives=("clinical-decision-making", "patient-management"),
+    )  # fmt: skip
     Attendance.objects.create(user=clinician, session=activity.sessions.get(), method="staff")
 
     response = clinician_client.post(
-        "/api/v1/claims/", {"activity": activity.id, "credit_type": "ama-pra-1", "credits": "1.00"}, format="json"
+        "/api/v1/claims/", {"activity": activity.id, "credit_type": "ama-pra-1", "credits": "1.50"}, format="json"
     )
     certificate_id = response.json()["certificate"]["id"]
 
     wait_for(lambda: all_ready(1), timeout=60, message="the certificate to be rendered")
+    certificate = Certificate.objects.get(pk=certificate_id)
     download = clinician_client.get(f"/api/v1/certificates/{certificate_id}/pdf/")
     assert download.status_code == HTTPStatus.OK
-    text = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages[0].extract_text()
-    assert "Ada Lovelace" in text
+    page = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages[0]
+    text = " ".join(page.extract_text().split())
+    for expected in [
+        provider.name,
+        "Certificate of Credit",
+        "Ada Lovelace, MD",
+        "Sepsis: the first hour",
+        "Course",
+        certificate.snapshot["activity_dates"],
+        "Boston, MA",
+        "Improve clinical decision making",
+        "Enhance patient management strategies",
+        "1.50 AMA PRA Category 1 Credits™",
+        f"{provider.name} designates this live activity for a maximum of 2.00 AMA PRA Category 1 Credits™. "
+        "Physicians should claim only the credit commensurate with the extent of their participation in the activity.",
+        " ".join(provider.accreditation_statement.split()),
+        f"Issued {certificate.snapshot['issue_date']}",
+        f"Certificate {certificate.number}",
+        certificate.verification_code,
+        f"{provider.public_base_url}/verify/{certificate.verification_code}/",
+        provider.director_name,
+        provider.director_title,
+    ]:
+        assert expected in text, expected
+    assert len(page.images) == 1  # the director's signature; the QR code is drawn as vectors
+
+
+def test_a_render_failing_transiently_is_retried_after_the_backoff_and_ends_ready(celery_worker, clinician, settings):
+    # A directory where the PDF goes makes the write fail (OSError) until the test removes it.
+    with transaction.atomic():  # the render is sent on commit, after the obstacle is in place
+        certificate = make_claim(clinician).certificate
+        obstacle = Path(settings.MEDIA_ROOT) / "certificates" / certificate.verification_code / "v1.pdf"
+        obstacle.mkdir(parents=True)
+        (obstacle / "in-the-way").write_bytes(b"x")
+
+    failed = wait_for(
+        lambda: Certificate.objects.filter(pk=certificate.pk, attempts=1, status=CertificateStatus.PENDING).first(),
+        timeout=60, message="the first attempt to fail",
+    )  # fmt: skip
+    shutil.rmtree(obstacle)
+    assert failed.last_error.startswith("OSError")
+
+    wait_for(lambda: all_ready(1), timeout=60, message="the retry to render")
+    certificate.refresh_from_db()
+    assert (certificate.attempts, certificate.last_error) == (2, "")
+    assert certificate.rendered_at - failed.updated_at >= timedelta(seconds=retry_countdown(0) - 0.1)
+    assert default_storage.listdir(f"certificates/{certificate.verification_code}")[1] == ["v1.pdf"]
 
 
 def test_sweep_requeues_a_certificate_whose_message_was_lost(celery_worker, clinician, settings):
