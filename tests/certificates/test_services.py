@@ -297,3 +297,45 @@ def test_rendering_queues_the_email_as_its_own_task(clinician, django_capture_on
         f"send certificates.notify_certificate_ready({certificate.pk},)"
     ]
     assert mail.outbox == []
+
+
+def test_render_task_is_acknowledged_late_and_requeued_on_worker_loss():
+    from cme.celery import app
+
+    assert (render_certificate.acks_late, render_certificate.max_retries) == (True, 5)
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_a_superseded_versions_late_message_writes_nothing(clinician, settings):
+    certificate = make_claim(clinician).certificate
+    user_profile_update(user=clinician, last_name="King")
+
+    assert services.certificate_render(certificate_id=certificate.pk, version=1) == "skipped"
+
+    assert not (settings.MEDIA_ROOT / "certificates" / certificate.verification_code).exists()
+    assert Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.PENDING
+    assert rendered(Certificate.objects.get(pk=certificate.pk)).pdf.name.endswith("/v2.pdf")
+
+
+def test_a_certificate_revoked_before_its_render_is_never_rendered_nor_emailed(clinician, staff):
+    certificate = make_claim(clinician).certificate
+    services.certificate_revoke(certificate=certificate, reason="Claimed in error", revoked_by=staff)
+
+    assert services.certificate_render(certificate_id=certificate.pk, version=1) == "skipped"
+    assert services.certificate_ready_notify(certificate_id=certificate.pk) == "skipped"
+    assert Certificate.objects.get(pk=certificate.pk).pdf.name == ""
+    assert mail.outbox == []
+
+
+def test_a_name_correction_leaves_revoked_certificates_alone(clinician, staff):
+    kept = rendered(make_claim(clinician).certificate)
+    revoked = rendered(make_claim(clinician).certificate)
+    services.certificate_revoke(certificate=revoked, reason="Claimed in error", revoked_by=staff)
+
+    user_profile_update(user=clinician, last_name="King")
+
+    assert Certificate.objects.get(pk=kept.pk).version == 2
+    revoked = Certificate.objects.get(pk=revoked.pk)
+    assert (revoked.version, revoked.status, revoked.snapshot["learner_name"]) == (1, "revoked", "Ada Lovelace")
+    assert not revoked.versions.exists()
