@@ -80,7 +80,7 @@ class ActivityAttendance(generics.ListCreateAPIView):
 
 
 class AttendanceImport(APIView):
-    """Import a CSV roster `email,session`: all rows valid or nothing written; `?dry_run=1` only checks."""
+    """Import a CSV roster (email; session, start or join time): all or nothing; `?dry_run=1` only checks."""
 
     permission_classes = [IsCmeStaff]
     parser_classes = [MultiPartParser, FormParser]
