@@ -71,17 +71,13 @@ def certificate_download(certificate: Certificate) -> RenderedVersion | None:
 def certificate_for_verification(code: str) -> Certificate | None:
     """A certificate by its verification code, once any version of it was rendered; revoked ones too.
 
-    A certificate never rendered (its first version pending or failed) is unknown to the public.
+    A certificate never rendered (its first version pending or failed) is unknown to the public. Earlier
+    versions are read only while the current one has no PDF (a reissue), so the usual case costs one query.
     """
     normalized = (code or "").strip().upper()
     if not normalized.isalnum() or len(normalized) != 16:
         return None
-    certificate = (
-        Certificate.objects.filter(verification_code=normalized)
-        .select_related("claim__activity")
-        .prefetch_related("versions")
-        .first()
-    )
+    certificate = Certificate.objects.filter(verification_code=normalized).select_related("claim__activity").first()
     if certificate is None:
         return None
     if certificate.status == CertificateStatus.REVOKED or certificate_rendered_version(certificate):
