@@ -28,8 +28,11 @@ TILE_FILL = colors.HexColor("#eef2f7")
 
 @dataclass(frozen=True)
 class Series:
+    """One bar per category; `labels` (formatted by the document) print over the bars, "" for none."""
+
     name: str
     values: tuple[Decimal, ...]
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class Section:
     table: TableBlock | None = None
     empty: str = ""  # printed instead of the table when it has no rows
     note: str = ""
-    chart: Chart | None = None
+    charts: tuple[Chart, ...] = ()
     quotes: tuple[str, ...] = ()  # printed as a list of quotations (practice changes)
 
 
@@ -93,6 +96,7 @@ def bar_chart(chart: Chart, width: float, height: float = 2.7 * inch) -> Drawing
     if max((float(v) for series in chart.series for v in series.values), default=0.0) <= 0:
         bars.valueAxis.valueMax = 1  # an empty period still draws an axis
     bars.barSpacing, bars.groupSpacing = 1, 6
+    _value_labels(bars, chart)
     for index in range(len(chart.series)):
         bars.bars[index].fillColor = SERIES_COLORS[index % len(SERIES_COLORS)]
         bars.bars[index].strokeColor = None
@@ -100,6 +104,19 @@ def bar_chart(chart: Chart, width: float, height: float = 2.7 * inch) -> Drawing
     drawing.add(String(0, height - 11, chart.title, fontName=SANS_BOLD, fontSize=9, fillColor=ACCENT))
     drawing.add(_legend(chart, top=height - 19))
     return drawing
+
+
+def _value_labels(bars: VerticalBarChart, chart: Chart) -> None:
+    """Print each bar's value (as the document formatted it) just above the bar."""
+    if not any(series.labels for series in chart.series):
+        return
+    bars.barLabelFormat = "values"
+    bars.barLabelArray = [
+        list(series.labels) + [""] * (len(series.values) - len(series.labels)) or [""] for series in chart.series
+    ]
+    bars.barLabels.fontName, bars.barLabels.fontSize = SANS, 6
+    bars.barLabels.fillColor = INK
+    bars.barLabels.boxAnchor, bars.barLabels.dy = "s", 1.5
 
 
 def _style_axes(bars: VerticalBarChart) -> None:
@@ -201,8 +218,8 @@ class ReportRenderer(Renderer):
         if section.facts:
             head.append(self.key_value_table(section.facts, key_width=2.6 * inch))
             head.append(self.spacer(4))
-        if section.chart:
-            head.append(bar_chart(section.chart, self.frame_width))
+        for chart in section.charts:
+            head.append(bar_chart(chart, self.frame_width))
             head.append(self.spacer(6))
         body: list[Flowable] = []
         if section.table is not None and section.table.rows:

@@ -70,12 +70,17 @@ def _objective_section(figures: dict, credit_types: list[dict]) -> Section:
                 credits(sum(values, ZERO)),
             )
         )
+    categories = tuple(_wrap(o["name"]) for o in figures["objectives"])
+    activities = tuple(Decimal(figures["activities_by_objective"].get(o["slug"], 0)) for o in figures["objectives"])
     return Section(
         heading="Activities and credits by objective category",
-        chart=Chart(
-            "Credits awarded, by objective category and credit type",
-            tuple(_wrap(o["name"]) for o in figures["objectives"]),
-            tuple(Series(ct["name"], tuple(series[ct["slug"]])) for ct in credit_types),
+        charts=(
+            Chart("Activities, by objective category", categories, (_series("Activities", activities, count),)),
+            Chart(
+                "Credits awarded, by objective category and credit type",
+                categories,
+                tuple(_series(ct["name"], series[ct["slug"]], credits) for ct in credit_types),
+            ),
         ),
         table=TableBlock(
             ("Objective category", "Activities", *[ct["name"] for ct in credit_types], "All credits"),
@@ -85,6 +90,15 @@ def _objective_section(figures: dict, credit_types: list[dict]) -> Section:
         ),
         note=OBJECTIVE_OVERLAP,
     )
+
+
+def _series(name: str, values, formatted, labelled: bool = True) -> Series:
+    """A chart series whose bars print their value (formatted as in the tables; nothing over an empty bar).
+
+    Too many bars leave no room for a label each: then the table under the chart carries the values.
+    """
+    labels = tuple(formatted(v) if labelled and v else "" for v in values)
+    return Series(name, tuple(values), labels)
 
 
 def _wrap(label: str, width: int = 22) -> str:
@@ -119,10 +133,15 @@ def _month_section(figures: dict, credit_types: list[dict]) -> Section:
     short = len(months) <= 13
     return Section(
         heading="Credits awarded by month",
-        chart=Chart(
-            "Credits awarded each month, by credit type",
-            tuple(f"{m:%b}\n{m:%Y}" if short else f"{m:%m/%y}" for m in months),
-            tuple(Series(ct["name"], tuple(values[ct["slug"]])) for ct in credit_types),
+        charts=(
+            Chart(
+                "Credits awarded each month, by credit type",
+                tuple(f"{m:%b}\n{m:%Y}" if short else f"{m:%m/%y}" for m in months),
+                tuple(
+                    _series(ct["name"], values[ct["slug"]], credits, labelled=len(months) * len(credit_types) <= 30)
+                    for ct in credit_types
+                ),
+            ),
         ),
         table=TableBlock(
             ("Month", *[ct["name"] for ct in credit_types], "All credits"),

@@ -1,13 +1,15 @@
 """Report PDFs: the figures read back from the PDF text equal the database's; long titles and many rows render."""
 
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 import pypdf
 import pytest
+from reportlab.graphics.charts.barcharts import VerticalBarChart
 
 from reports import documents
-from reports.pdf import Chart, ReportDocument, Section, Series, TableBlock, render_report
+from reports.pdf import Chart, ReportDocument, Section, Series, TableBlock, bar_chart, render_report
 from tests.reports.conftest import ENDURING_TITLE, FORMULA_COMPANY, YEAR_FROM, YEAR_TO
 
 LONG_TITLE = (
@@ -78,10 +80,34 @@ def test_annual_report_prints_the_figures_of_the_database(scenario):
 def test_annual_report_draws_both_bar_charts(scenario):
     lines = pdf_lines(documents.annual_report_pdf(date_from=YEAR_FROM, date_to=YEAR_TO))
 
+    assert "Activities, by objective category" in lines
     assert "Credits awarded, by objective category and credit type" in lines
     assert "Credits awarded each month, by credit type" in lines
     # The month axis: one category per month of the period.
     assert [line for line in lines if line in ("Jan", "Jun", "Dec")] == ["Jan", "Jun", "Dec"]
+    # Each bar prints its value (pypdf reads a chart's bar labels first): AMA Jan-Mar, then participation Feb-Mar.
+    month_chart = lines.index("Credits awarded by month")
+    assert lines[month_chart + 1 : lines.index("Jan", month_chart)] == ["6.00", "1.50", "3.50", "1.50", "1.00"]
+    objectives = lines.index("Activities and credits by objective category")
+    assert lines[objectives + 1 : lines.index("Improve clinical", objectives)] == ["2", "1", "1", "1"]
+
+
+@pytest.mark.django_db
+def test_charts_carry_the_figures_and_label_bars_only_when_there_is_room(scenario):
+    document = documents.annual_report_document(date_from=YEAR_FROM, date_to=YEAR_TO)
+    charts = {chart.title: chart for section in document.sections for chart in section.charts}
+
+    activities = charts["Activities, by objective category"].series
+    assert [(s.name, s.values, s.labels) for s in activities] == [
+        ("Activities", (Decimal(2), Decimal(1), Decimal(1), Decimal(1)), ("2", "1", "1", "1"))
+    ]
+    [ama, participation] = charts["Credits awarded, by objective category and credit type"].series
+    assert ama.values == (Decimal("5.00"), Decimal("3.50"), Decimal("6.00"), Decimal("1.50"))
+    assert participation.labels == ("2.50", "1.00", "", "1.50")
+    long = documents.annual_report_document(date_from=YEAR_FROM.replace(year=2024), date_to=YEAR_TO)
+    [month_chart] = [c for s in long.sections for c in s.charts if c.title.startswith("Credits awarded each month")]
+    assert len(month_chart.categories) == 24
+    assert all(label == "" for series in month_chart.series for label in series.labels)  # 48 bars: no room
 
 
 # --- Activity summary, from the database ------------------------------------------------------------
@@ -143,7 +169,7 @@ def sample_document(*, rows: int, quotes: int = 0, title: str = LONG_TITLE) -> R
         facts=(("Period", "2025"),),
         tiles=(("1", "Activities"),),
         sections=(
-            Section(heading="Rows", table=table, chart=chart),
+            Section(heading="Rows", table=table, charts=(chart,)),
             Section(heading="Quotes", quotes=tuple(f"Change {i}: {title}" for i in range(quotes))),
             Section(heading="Nothing", table=TableBlock(("A",), (), (1,)), empty="Nothing to show."),
         ),
@@ -165,6 +191,26 @@ def test_thousands_of_rows_and_long_titles_render_on_numbered_pages():
     assert "Nothing to show." in text
     # The header row repeats on every page the table spans.
     assert sum(1 for page in pages if "# Activity Learners" in one_line(page)) > 15
+
+
+def test_a_bar_chart_draws_the_values_and_prints_the_labels_it_is_given():
+    chart = Chart(
+        "Credits by month",
+        ("Jan", "Feb", "Mar"),
+        (
+            Series("AMA", (Decimal("12.75"), Decimal("0"), Decimal("3.5")), ("12.75", "", "3.50")),
+            Series("Other", (Decimal("1"), Decimal("2"), Decimal("0"))),
+        ),
+    )
+
+    [bars] = [shape for shape in bar_chart(chart, 400).contents if isinstance(shape, VerticalBarChart)]
+
+    assert bars.data == [[12.75, 0.0, 3.5], [1.0, 2.0, 0.0]]
+    assert bars.barLabelArray == [["12.75", "", "3.50"], ["", "", ""]]
+    document = sample_document(rows=1)
+    content = render_report(replace(document, sections=(Section(heading="Chart", charts=(chart,)),)))
+    lines = pdf_lines(content)
+    assert lines[lines.index("Chart") + 1 : lines.index("Jan")] == ["12.75", "3.50"]
 
 
 def test_user_text_is_escaped_not_interpreted_as_markup():
