@@ -1,6 +1,7 @@
 """Gather every value a certificate prints, once, when a version is issued (then it never changes)."""
 
 import hashlib
+import logging
 import posixpath
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +14,7 @@ from activities.services import provider_current
 from activities.timezones import local_date
 from claims.models import Claim, ClaimKind
 
+logger = logging.getLogger(__name__)
 LIVE, ENDURING = "live activity", "enduring material"
 
 
@@ -77,8 +79,12 @@ def signature_freeze(provider: Provider) -> tuple[str, str]:
     """
     if not provider.director_signature:
         return "", ""
-    with provider.director_signature.open("rb") as image:
-        content = image.read()
+    try:
+        with provider.director_signature.open("rb") as image:
+            content = image.read()
+    except OSError:  # the uploaded file is gone: a claim is never refused for it; a line is drawn instead
+        logger.warning("director signature %s cannot be read", provider.director_signature.name, exc_info=True)
+        return "", ""
     digest = hashlib.sha256(content).hexdigest()
     extension = posixpath.splitext(provider.director_signature.name)[1].lower() or ".png"
     name = f"{SIGNATURES_FOLDER}/{digest}{extension}"

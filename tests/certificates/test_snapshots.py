@@ -109,6 +109,16 @@ def test_without_a_signature_image_a_line_is_drawn(clinician):
     assert services.certificate_render(certificate_id=certificate.pk, version=1) == "ready"
 
 
+def test_a_signature_file_gone_from_storage_never_refuses_a_claim(clinician):
+    upload_signature(png("navy"))
+    default_storage.delete(provider_current().director_signature.name)
+
+    certificate = make_claim(clinician).certificate
+
+    assert (certificate.snapshot["director_signature"], certificate.snapshot["director_signature_path"]) == ("", "")
+    assert services.certificate_render(certificate_id=certificate.pk, version=1) == "ready"
+
+
 # --- dates print in the activity's time zone -------------------------------------------------------------
 
 
