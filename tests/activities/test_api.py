@@ -9,7 +9,7 @@ from django.utils import timezone
 from activities.models import Activity
 from activities.services.activities import HAS_RECORDS
 from tests.activities.helpers import ACTIVITIES, activity_body, sessions_url
-from tests.factories import UserFactory, make_activity, make_enduring_activity, make_published_activity, make_session
+from tests.factories import make_activity, make_enduring_activity, make_published_activity, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -221,8 +221,16 @@ def test_commercial_support(staff_client, accreditation_client, clinician_client
     assert anon_client.get(url).status_code == HTTPStatus.UNAUTHORIZED
 
 
-def test_new_user_sees_nothing_private(db):
-    assert UserFactory().roles == {"clinician"}
+def test_new_user_sees_nothing_private(anon_client, staff):
+    from accounts.models import User
+    from tests.conftest import client_for
+
+    draft = make_activity(staff=staff)
+    user = User.objects.create_user(email="fresh@example.org", password="x", first_name="F", last_name="U")
+
+    assert set(user.groups.values_list("name", flat=True)) == {"clinician"}
+    assert client_for(user).get(f"{ACTIVITIES}{draft.id}/").status_code == HTTPStatus.NOT_FOUND
+    assert client_for(user).get(f"{ACTIVITIES}{draft.id}/commercial-support/").status_code == HTTPStatus.FORBIDDEN
 
 
 def test_staff_may_choose_the_provider_activity_id(staff_client):
