@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from attendance.models import Attendance
 from certificates import services as certificate_services
 from certificates.exports import certificate_export_request
+from certificates.models import Certificate
+from claims.models import Claim
 from reports.services import report_request
 from tests.conftest import client_for
 from tests.factories import (
@@ -51,6 +53,11 @@ ENDPOINTS = [
     ("/api/v1/me/transcript/", "owner"),
     ("/api/v1/verify/{code}/", "anon"),
     ("/api/v1/objectives/", "anon"),
+    ("/api/v1/credit-types/", "anon"),
+    ("/api/v1/activity-types/", "anon"),
+    ("/api/v1/renewal-topics/", "anon"),
+    ("/api/v1/activities/{activity}/sessions/?page_size=200", "anon"),
+    ("/api/v1/activities/{activity}/evaluation/", "owner"),
 ]
 
 
@@ -116,3 +123,80 @@ def test_query_counts_do_not_grow_with_the_data(world):
     assert grew == {}
     over = {endpoint: count for endpoint, count in large.items() if count > BUDGET}
     assert over == {}
+
+
+# --- Page size: 5 rows or 200 rows of the same list cost the same queries ------------------------------
+
+BULK_ROWS = 205
+
+
+def _copy(instance, **changes):
+    """An unsaved copy of a row with some fields changed (for bulk_create)."""
+    copy = type(instance).objects.get(pk=instance.pk)
+    copy.pk = copy.id = None
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    return copy
+
+
+def bulk_lists(world) -> None:
+    """Over 200 rows, written in bulk, in every list below: activities (with their objectives,
+    designations and a session each), learners with a claim, a certificate and an attendance."""
+    from accounts.models import User
+    from activities.models import Activity, CreditDesignation, Session
+
+    activity = world["activity"]
+    session = activity.sessions.first()
+    clones = Activity.objects.bulk_create(
+        [_copy(activity, provider_activity_id=f"BULK-{i:05d}", title=f"Bulk activity {i}") for i in range(BULK_ROWS)]
+    )
+    through = Activity.objectives.through
+    through.objects.bulk_create(
+        [through(activity_id=clone.pk, objective_id=o.pk) for clone in clones for o in activity.objectives.all()]
+    )
+    CreditDesignation.objects.bulk_create(
+        [_copy(d, activity=clone) for clone in clones for d in activity.designations.all()]
+    )
+    Session.objects.bulk_create([_copy(session, activity=clone, checkin_code=f"Z{i:05d}") for i, clone in
+                                 enumerate(clones)])  # fmt: skip
+
+    learners = User.objects.bulk_create(
+        [User(email=f"bulk{i}@example.org", first_name="Bulk", last_name=f"Learner {i}", degree="MD")
+         for i in range(BULK_ROWS)]
+    )  # fmt: skip
+    claim = world["owner"].claims.get()
+    claims = Claim.objects.bulk_create([_copy(claim, user=learner) for learner in learners])
+    certificate = claim.certificate
+    Certificate.objects.bulk_create(
+        [_copy(certificate, claim=c, verification_code=f"BULK{i:012d}", number=f"BULK-{i:08d}")
+         for i, c in enumerate(claims)]
+    )  # fmt: skip
+    Attendance.objects.bulk_create([Attendance(user=learner, session=session, method="staff") for learner in learners])
+
+
+PAGED_LISTS = [
+    ("/api/v1/activities/?page_size={size}", "anon"),
+    ("/api/v1/activities/?page_size={size}", "staff"),
+    ("/api/v1/claims/?page_size={size}", "staff"),
+    ("/api/v1/certificates/?page_size={size}", "accreditation"),
+    ("/api/v1/activities/{activity}/attendance/?page_size={size}", "staff"),
+]
+
+
+@pytest.mark.parametrize(("route", "who"), PAGED_LISTS)
+def test_a_page_of_200_costs_the_same_queries_as_a_page_of_5(world, route, who):
+    bulk_lists(world)
+
+    counts = {}
+    for size in (5, 200):
+        client = client_for(world.get(who)) if who != "anon" else client_for(None)
+        url = route.format(size=size, **world["ids"])
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        assert len(response.json()["results"]) == size, url
+        counts[size] = len(queries)
+
+    assert counts[5] == counts[200]
+    assert counts[200] <= BUDGET
