@@ -161,7 +161,8 @@ def test_enduring_outside_the_window(clinician_client, clinician):
     activity = make_enduring_activity(
         available_from=today - timedelta(days=60), available_until=today - timedelta(days=1)
     )
-    evaluate(clinician, activity)
+    # Evaluated while it was available (evaluation_submit now refuses outside the window too).
+    Evaluation.objects.create(user=clinician, activity=activity, overall_rating=5, commercial_bias=False)
 
     response = claim(clinician_client, activity, "1.00", attest_completed=True)
 
