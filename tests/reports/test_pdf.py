@@ -2,6 +2,7 @@
 
 import io
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import pypdf
@@ -10,7 +11,7 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 
 from reports import documents
 from reports.pdf import Chart, ReportDocument, Section, Series, TableBlock, bar_chart, render_report
-from tests.reports.conftest import ENDURING_TITLE, FORMULA_COMPANY, YEAR_FROM, YEAR_TO
+from tests.reports.conftest import ENDURING_TITLE, FORMULA_COMPANY, YEAR_FROM, YEAR_TO, evaluate
 
 LONG_TITLE = (
     "Interdisciplinary Approaches to the Diagnosis and Management of Complex Multisystem Disease in Older Adults: "
@@ -218,3 +219,33 @@ def test_user_text_is_escaped_not_interpreted_as_markup():
 
     assert '<b>Bold?</b> & <font name="x">' in one_line(" ".join(pdf_pages(content)))
     assert "Ωmega <Provider> & Co".upper() in pdf_pages(content)[0]
+
+
+@pytest.mark.django_db
+def test_practice_changes_beyond_the_cap_are_counted_and_the_first_quoted(scenario, monkeypatch):
+    monkeypatch.setattr("reports.selectors.activity_summary.MAX_PRACTICE_CHANGES", 2)
+    met = {"clinical-decision-making": True, "patient-management": True}
+    evaluate(scenario.p2, scenario.course, 4, met, False, "Second change.")
+    evaluate(scenario.n2, scenario.course, 2, met, False, "Third change.")
+
+    lines = pdf_lines(documents.activity_summary_pdf(activity_id=scenario.course.pk))
+    text = one_line(" ".join(lines))
+
+    assert "3 learners described a change they intend to make; the first 2 are quoted." in text
+    assert [line for line in lines if line.startswith("“")] == ["“Screen for sepsis earlier.”", "“Second change.”"]
+    assert cells_after(lines, "Responses", 1) == ["4"]
+    assert cells_after(lines, "Mean overall rating", 1) == ["3.50 of 5"]
+
+
+@pytest.mark.django_db
+def test_an_empty_period_still_renders_every_section(scenario):
+    lines = pdf_lines(documents.annual_report_pdf(date_from=date(2030, 1, 1), date_to=date(2030, 12, 31)))
+    text = one_line(" ".join(lines))
+
+    assert lines[lines.index("Activities") - 1] == "0"
+    assert cells_after(lines, "Total", 6) == ["0", "0", "0.00", "0", "0", "0.00"]
+    assert "No activity in the period received commercial support." in text
+    assert "No learners in the period." in text
+    assert "Credits awarded each month, by credit type" in lines
+    month_chart = lines.index("Credits awarded by month")
+    assert lines[month_chart + 1] == "Jan"  # no bar, no label
