@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from activities.credits import credit_hours_counting_parallel_once
 from activities.models import (
@@ -23,7 +24,7 @@ from activities.models import (
 )
 from activities.services.disclosures import CLOSED_ACTIVITY, activity_disclosure_problems
 from activities.services.provider import provider_current
-from activities.timezones import DATE_OUT_OF_RANGE, add_months, date_in_range, start_of_day, today_in
+from activities.timezones import DATE_OUT_OF_RANGE, add_months, date_in_range, local_date, start_of_day, today_in
 from cme.exceptions import Conflict
 
 NO_OBJECTIVES = "Choose at least one learning objective."
@@ -328,7 +329,7 @@ def activity_rollover(*, activity: Activity, created_by) -> Activity:
     activity = Activity.objects.select_related("activity_type").get(pk=activity.pk)
     if not activity.activity_type.is_series:
         raise ValidationError({"activity_type": NOT_A_SERIES})
-    year = (activity.starts_at or timezone.now()).astimezone(timezone.get_current_timezone()).year
+    year = local_date(activity.starts_at or timezone.now(), activity.time_zone).year
     fields = {name: getattr(activity, name) for name in SIMPLE_FIELDS if name != "provider_activity_id"}
     fields["title"] = _next_year_title(activity.title, year)
     if activity.claim_deadline:
@@ -342,8 +343,12 @@ def activity_rollover(*, activity: Activity, created_by) -> Activity:
         previous_activity=activity,
         **fields,
     )
-    ContentRole.objects.bulk_create(
-        ContentRole(activity=successor, person_id=role.person_id, role=role.role)
-        for role in activity.content_roles.all()
+    # The roles carry over (their relationships are judged again for the new activity), in the history.
+    roles = [ContentRole(activity=successor, person_id=r.person_id, role=r.role) for r in activity.content_roles.all()]
+    bulk_create_with_history(
+        roles,
+        ContentRole,
+        default_user=created_by,
+        default_change_reason=f"Rolled over from {activity.provider_activity_id}",
     )
     return successor

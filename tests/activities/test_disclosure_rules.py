@@ -269,3 +269,18 @@ def test_expiring_lists_only_the_current_activities_of_a_person(staff_client, st
     rows = staff_client.get("/api/v1/disclosures/expiring/").json()["results"]
 
     assert [(row["person"]["name"], row["activities"]) for row in rows] == [("Dr. Faculty Member", [current.id])]
+
+
+def test_rollover_carries_the_roles_over_in_their_history(staff_client, staff):
+    series = make_activity(staff=staff, activity_type="rss", title="Medicine Grand Rounds 2026")
+    make_disclosed_person(series, name="Dr. Planner", role="planner")
+
+    successor_id = staff_client.post(f"{ACTIVITIES}{series.id}/rollover/").json()["id"]
+
+    role = ContentRole.objects.get(activity_id=successor_id)
+    record = role.history.get()
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "+",
+        staff,
+        f"Rolled over from {series.provider_activity_id}",
+    )
