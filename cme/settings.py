@@ -152,8 +152,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 FONT_DIR = Path(env.str("FONT_DIR", default=str(VAR_DIR / "fonts")))
+# The non-file part of a request (JSON bodies, form fields): larger is a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Where an upload moves from memory to a temporary file (not a limit).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# The ceiling for any uploaded file (roster CSVs, the admin's signature image): larger is a 400, refused
+# while it streams. Views keep their own smaller limits with better words (the import's 5 MB).
+FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=8 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "cme.uploads.SizeCappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Email ----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
