@@ -245,3 +245,28 @@ def test_keyboard_only_login_check_in_and_claim(open_page, live_server, office):
     page.wait_for_url(re.compile(r"^https?://[^/]+/my/credits/"))
     assert Claim.objects.filter(user=learner, activity=rounds).exists()
     assert not page.errors
+
+
+def test_a_check_in_link_on_another_site_asks_for_one_tap(open_page, live_server, office):
+    """Chromium itself says `Sec-Fetch-Site: cross-site` for a link on another site: no check-in without the tap."""
+    learner, rounds = office["learner"], office["rounds"]
+    code = rounds.sessions.get().checkin_code
+    page = open_page(PHONE)
+    sign_in(page, live_server, learner)
+    link = f'<!doctype html><title>Elsewhere</title><a href="{live_server.url}/checkin/{code}/">Check in</a>'
+    page.route("http://elsewhere.example/", lambda route: route.fulfill(body=link, content_type="text/html"))
+    page.goto("http://elsewhere.example/")
+
+    page.get_by_role("link", name="Check in").click()
+    button = page.get_by_role("button", name="Check in to this session")
+    button.wait_for()
+
+    assert button.evaluate("element => element === document.activeElement")
+    assert not Attendance.objects.filter(user=learner, session__activity=rounds).exists()
+    scroll_width, width = page.evaluate(FITS_THE_SCREEN)
+    assert scroll_width <= width
+    shoot(page, "375-checkin-confirm")
+    assert_accessible(page, "checkin confirm")
+    button.click()
+    page.get_by_role("heading", name="You are checked in").wait_for()
+    assert Attendance.objects.filter(user=learner, session__activity=rounds).count() == 1

@@ -47,7 +47,7 @@ def test_scanning_the_poster_checks_in_at_once_and_says_so(clinician_web, clinic
 
     assert response.status_code == HTTPStatus.CREATED
     assert "You are checked in" in text_of(response)
-    assert "Sec-Fetch-Site" in response["Vary"]
+    assert "Sec-Fetch-Site" in response["Vary"] and "no-store" in response["Cache-Control"]
     assert again.status_code == HTTPStatus.OK
     assert re.search(
         r"You were already checked in .* Your check-in was recorded at \d+:\d\d [AP]M C[SD]T", text_of(again)
@@ -76,6 +76,13 @@ def test_a_link_from_elsewhere_asks_for_one_tap_and_does_not_check_in(clinician_
     assert "Grand rounds: sepsis update" in text_of(response)
     assert re.search(r'<form method="post" action="/checkin/\w{6}/">', html)
     assert "autofocus" in html
+    assert not Attendance.objects.exists()
+
+
+def test_a_head_request_never_checks_in(clinician_web, live_activity):
+    response = clinician_web.head(checkin_url(live_activity), headers=SCANNED)
+
+    assert response.status_code == HTTPStatus.OK
     assert not Attendance.objects.exists()
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
 
 from activities.models import Activity
 from activities.selectors import activities_visible_to
@@ -63,12 +64,15 @@ def first_party_navigation(request) -> bool:
     browsers, scripts) nobody can tell, so the page asks for the one tap instead.
     """
     headers = request.headers
+    if request.method != "GET":  # a HEAD (link checkers, previews) never checks in
+        return False
     if headers.get("Sec-Fetch-Site") not in FIRST_PARTY_SITES or headers.get("Sec-Fetch-Mode") != "navigate":
         return False
     purpose = f"{headers.get('Sec-Purpose', '')} {headers.get('Purpose', '')}".lower()
     return "prefetch" not in purpose and "prerender" not in purpose
 
 
+@never_cache
 @clinician_page
 def checkin_code(request, code: str):
     """What the poster's QR code opens: scanned or typed, it checks in at once and says so.
