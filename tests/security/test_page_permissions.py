@@ -84,6 +84,7 @@ EXPECTED = {
     ("staff/reports/", "get"): office_reads(),
     ("staff/reports/{report}/status/", "get"): office_reads(),
     ("staff/reports/{report}/pdf/", "get"): office_reads(),
+    ("staff/reports/pars-activities.csv", "get"): office_reads(),
     ("healthz", "get"): public(),
     ("api/schema/", "get"): public(),
     ("api/docs/", "get"): public(),
@@ -162,3 +163,91 @@ def test_page_matrix(world, route, method):
             assert not refused, f"{role} {method} {url}: {status} {location}"
         else:
             assert status == expected, f"{role} {method} {url}: {status}"
+
+
+# --- POST to every page that takes a form -------------------------------------------------------------
+
+
+def _accepts_post(world, url: str) -> bool:
+    """The page handles POST (a form) rather than answering 405: asked as staff, who may use most forms."""
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(world["users"]["staff"])
+    return client.post(url, {}).status_code != HTTPStatus.METHOD_NOT_ALLOWED
+
+
+GET_ROUTES = sorted(route for route, method in EXPECTED if method == "get")
+# Pages that accreditation may read but whose form writes (marking attendance).
+POST_EXPECTED = {"staff/activities/{activity}/roster/": office_writes()}
+
+
+@pytest.mark.parametrize("route", GET_ROUTES)
+def test_page_matrix_for_posts(world, route):
+    """The same access for a POST as for the GET (CSRF aside), and never a 5xx whatever the form holds."""
+    url = "/" + route.format(**world["ids"])
+    if not _accepts_post(world, url):
+        pytest.skip("GET only")
+    for role, expected in POST_EXPECTED.get(route, EXPECTED[(route, "get")]).items():
+        client = Client(HTTP_HOST="localhost")  # CSRF checks off: the access rules are what is under test
+        if role != "anon":
+            client.force_login(world["users"][role])
+        response = client.post(url, {"title": "x" * 10_000, "unexpected": "field"})
+        status, location = response.status_code, response.get("Location", "")
+        assert status < 500, f"{role} POST {url}: {status}"
+        if expected == LOGIN:
+            assert status == HTTPStatus.FOUND and location.startswith("/login/"), f"{role} {url}: {status} {location}"
+        elif expected == OK:
+            refused = status in (403, 404, 405) or (status == 302 and location.startswith("/login/"))
+            assert not refused, f"{role} POST {url}: {status} {location}"
+        else:
+            assert status == expected, f"{role} POST {url}: {status}"
+
+
+def test_forms_are_posted_somewhere():
+    """The POST matrix above is not all skips: these pages take forms."""
+    forms = {
+        "signup/",
+        "login/",
+        "checkin/",
+        "my/profile/",
+        "staff/activities/new/",
+        "staff/activities/{activity}/edit/",
+    }
+    assert forms <= set(GET_ROUTES)
+
+
+# --- The Django admin: anonymous and clinicians are refused everywhere ---------------------------------
+
+
+def admin_urls(world) -> list[str]:
+    """Every model page the admin serves (list, add, change, delete, history), and its site-wide pages."""
+    from django.contrib import admin
+    from django.urls import NoReverseMatch, reverse
+
+    urls = [reverse("admin:index"), reverse("admin:password_change"), reverse("admin:password_change_done")]
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append(reverse("admin:app_list", kwargs={"app_label": meta.app_label}))
+        for view, args in (("changelist", ()), ("add", ()), ("change", (1,)), ("delete", (1,)), ("history", (1,))):
+            try:
+                urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=args))
+            except NoReverseMatch:  # an admin without that page (read-only history, no add)
+                continue
+    return sorted(set(urls))
+
+
+@pytest.mark.parametrize("role", ["anon", "owner"])
+def test_admin_refuses_anonymous_and_clinicians(world, role):
+    urls = admin_urls(world)
+    client = Client(HTTP_HOST="localhost")
+    if role != "anon":
+        client.force_login(world["users"][role])
+    let_in = {}
+    for url in urls:
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, {})
+            status, location = response.status_code, response.get("Location", "")
+            if not (status == HTTPStatus.FOUND and location.startswith("/admin/login/")):
+                let_in[f"{method.upper()} {url}"] = status
+
+    assert len(urls) > 50
+    assert let_in == {}
