@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Degree
 from activities.credits import (
     credit_hours_counting_parallel_once,
     is_quarter_multiple,
@@ -77,3 +78,101 @@ def test_claim_amount_accepted_exactly_within_the_rules(clinician, credits):
         assert list(error.message_dict) == ["credits"]
 
     assert accepted == (credits > 0 and credits % QUARTER == 0 and credits <= min(attended, maximum))
+
+
+# --- Who may claim: evaluation, deadline, credit type ---------------------------------------------------
+
+PROPERTY_SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _attended_activity(user, **fields):
+    from attendance.models import Attendance
+
+    activity = make_published_activity(sessions=1, minutes=60, **fields)
+    Attendance.objects.create(user=user, session=activity.sessions.first(), method="staff")
+    return activity
+
+
+def _refusal(**claim) -> dict | None:
+    try:
+        claim_check(**claim)
+    except ValidationError as error:
+        return error.message_dict
+    return None
+
+
+@pytest.mark.django_db
+@PROPERTY_SETTINGS
+@given(required=st.booleans(), evaluated=st.booleans())
+def test_evaluation_is_needed_exactly_when_the_activity_requires_it(clinician, required, evaluated):
+    from claims.services import EVALUATION_MISSING
+    from tests.factories import evaluate
+
+    activity = _attended_activity(clinician, evaluation_required=required)
+    if evaluated:
+        evaluate(clinician, activity)
+
+    refusal = _refusal(user=clinician, activity=activity, credit_type="ama-pra-1", credits=Decimal("1.00"))
+
+    assert refusal == (None if evaluated or not required else {"evaluation": [EVALUATION_MISSING]})
+
+
+@pytest.mark.django_db
+@PROPERTY_SETTINGS
+@given(
+    deadline_in_days=st.one_of(st.none(), st.integers(min_value=-400, max_value=400)),
+    exception_until_days=st.one_of(st.none(), st.integers(min_value=-30, max_value=30)),
+)
+def test_the_deadline_refuses_late_claims_unless_an_exception_is_in_force(
+    clinician, staff, deadline_in_days, exception_until_days
+):
+    from activities.models import Activity
+    from activities.timezones import today_in
+    from claims.services import DEADLINE_PASSED, late_claim_grant
+
+    activity = _attended_activity(clinician, evaluation_required=False)
+    today = today_in(activity.time_zone)
+    deadline = None if deadline_in_days is None else today + timedelta(days=deadline_in_days)
+    Activity.objects.filter(pk=activity.pk).update(claim_deadline=deadline)
+    activity.refresh_from_db()
+    if exception_until_days is not None:
+        exception = late_claim_grant(activity=activity, user=clinician, reason="Was on call", granted_by=staff,
+                                     expires=today + timedelta(days=max(exception_until_days, 0)))  # fmt: skip
+        # One granted earlier that has since expired (the service only grants from today on).
+        type(exception).objects.filter(pk=exception.pk).update(expires=today + timedelta(days=exception_until_days))
+
+    refusal = _refusal(user=clinician, activity=activity, credit_type="ama-pra-1", credits=Decimal("1.00"))
+
+    late = deadline is not None and today > deadline
+    excused = exception_until_days is not None and exception_until_days >= 0
+    assert refusal == (
+        {"claim_deadline": [DEADLINE_PASSED.format(deadline=deadline)]} if late and not excused else None
+    )
+
+
+@pytest.mark.django_db
+@PROPERTY_SETTINGS
+@given(
+    degree=st.sampled_from(Degree.values),
+    offered=st.sets(st.sampled_from(["ama-pra-1", "participation"]), min_size=1),
+    requested=st.sampled_from(["ama-pra-1", "participation", "no-such-credit"]),
+)
+def test_credit_type_eligibility(degree, offered, requested):
+    from accounts.models import PHYSICIAN_DEGREES
+    from activities.models import CreditType
+    from tests.factories import UserFactory
+
+    learner = UserFactory(degree=degree)
+    activity = _attended_activity(learner, evaluation_required=False,
+                                  credits=tuple((slug, "1.00") for slug in sorted(offered)))  # fmt: skip
+    physicians_only = set(CreditType.objects.filter(physicians_only=True).values_list("slug", flat=True))
+
+    refusal = _refusal(user=learner, activity=activity, credit_type=requested, credits=Decimal("1.00"))
+
+    eligible = requested in offered and (requested not in physicians_only or degree in PHYSICIAN_DEGREES)
+    assert (refusal is None) == eligible
+    if not eligible:
+        assert list(refusal) == ["credit_type"]
+    assert physicians_only == {"ama-pra-1"}
