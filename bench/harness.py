@@ -99,6 +99,7 @@ def service_env(*, database: str, broker: str, cache: str, queue: str, media_roo
         MEDIA_ROOT=str(media_root),
         EMAIL_URL="consolemail://",
         LOG_LEVEL="WARNING",
+        LOG_FORMAT="text",  # server_errors() reads the plain tracebacks
         AXES_ENABLED="false",
         THROTTLE_LOGIN=HIGH_RATE,
         THROTTLE_REGISTER=HIGH_RATE,

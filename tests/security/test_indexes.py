@@ -140,14 +140,17 @@ def test_faculty_claims_filter_reads_the_partial_index_of_faculty_claims():
     assert [read[2] for read in table_reads(plan)] == ["faculty_claim_once_per_session"]
 
 
-@pytest.mark.xfail(strict=True, reason="icontains on title/description has no trigram (pg_trgm GIN) index")
-def test_catalog_search_reads_through_an_index():
+def test_catalog_search_reads_through_the_trigram_indexes():
     queryset = Activity.objects.filter(title__icontains="sepsis") | Activity.objects.filter(
         description__icontains="sepsis"
     )
     reads = list(table_reads(explain(*queryset.query.sql_with_params())))
 
     assert all(condition for table, _, _, condition in reads if table == "activities_activity"), reads
+    assert {index for table, _, index, _ in reads if table == "activities_activity"} >= {
+        "activity_title_trgm",
+        "activity_description_trgm",
+    }, reads
 
 
 @pytest.fixture
