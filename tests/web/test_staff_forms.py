@@ -89,6 +89,18 @@ def test_activity_edit_missing_title_names_the_field(staff_web):
     assert Activity.objects.get().title == "Sepsis update"
 
 
+def test_activity_edit_keeps_its_provider_activity_id(staff_web):
+    activity = make_activity(title="Sepsis update")
+
+    page = staff_web.get(f"/staff/activities/{activity.pk}/edit/").content.decode()
+    response = staff_web.post(f"/staff/activities/{activity.pk}/edit/", activity_form(provider_activity_id=""))
+
+    assert f'value="{activity.provider_activity_id}"' in page and "Leave blank to number it" not in page
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Provider activity id: This field is required." in text_of(response)
+    assert Activity.objects.get().provider_activity_id == activity.provider_activity_id
+
+
 # --- session edit ---------------------------------------------------------------------------------
 
 

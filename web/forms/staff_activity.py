@@ -96,6 +96,9 @@ class ActivityForm(forms.Form):
                 validators=[validate_credit_amount],  # the designation's own rule, so the error names the field
             )  # fmt: skip
         if editing:
+            # Numbered when created; the service keeps an id once given (PARS matches activities by it).
+            self.fields["provider_activity_id"].required = True
+            self.fields["provider_activity_id"].help_text = "The id reported to PARS."
             self.fields["correction_reason"] = forms.CharField(
                 label="Reason for a correction", max_length=500, required=False,
                 help_text="Needed to change credit once the activity has begun; kept in the history.",
