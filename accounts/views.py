@@ -1,4 +1,4 @@
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -50,6 +50,8 @@ class TokenView(APIView):
             return Response({"detail": LOCKED_OUT}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             raise ValidationError(BAD_CREDENTIALS, code="authorization")
+        # A sign-in like the web's: axes forgets the account's failed attempts, last_login is set.
+        user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         token = services.auth_token_issue(user=user)
         return Response({"token": token.key})
 

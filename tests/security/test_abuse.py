@@ -82,6 +82,24 @@ def test_account_locked_after_ten_failed_sign_ins(anon_client, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_token_sign_in_forgets_the_failed_attempts(anon_client, monkeypatch):
+    monkeypatch.setattr(LoginThrottle, "THROTTLE_RATES", {**LoginThrottle.THROTTLE_RATES, "login": "1000/min"})
+    user = UserFactory(email="target@example.org")
+    for _ in range(9):
+        anon_client.post("/api/v1/auth/token/", {"email": "target@example.org", "password": "guess"}, format="json")
+
+    right = anon_client.post("/api/v1/auth/token/", {"email": "target@example.org", "password": DEFAULT_PASSWORD},
+                             format="json")  # fmt: skip
+    after = [anon_client.post("/api/v1/auth/token/", {"email": "target@example.org", "password": "guess"},
+                              format="json").status_code for _ in range(9)]  # fmt: skip
+
+    assert right.status_code == 200
+    assert after == [400] * 9  # counted from zero again: nine more guesses before the lock
+    user.refresh_from_db()
+    assert user.last_login is not None
+
+
+@pytest.mark.django_db
 def test_other_accounts_are_not_locked(anon_client, monkeypatch):
     monkeypatch.setattr(LoginThrottle, "THROTTLE_RATES", {**LoginThrottle.THROTTLE_RATES, "login": "1000/min"})
     UserFactory(email="target@example.org")
