@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Mod
@@ -23,6 +23,15 @@ def quarter_multiple(field: str) -> Exact:
 # --- The provider ----------------------------------------------------------------------------
 
 
+SIGNATURE_MAX_BYTES = 1024 * 1024
+
+
+def validate_signature_size(image) -> None:
+    """The signature is printed on every certificate: a scan of a signature is a few tens of kB."""
+    if image.size > SIGNATURE_MAX_BYTES:
+        raise ValidationError("The signature image must be at most 1 MB.", code="too_large")
+
+
 class Provider(models.Model):
     """The one accredited provider of this deployment (row 1), edited by staff in the admin."""
 
@@ -31,7 +40,12 @@ class Provider(models.Model):
     director_name = models.CharField("CME director's name", max_length=150)
     director_title = models.CharField("CME director's title", max_length=200)
     director_signature = models.ImageField(
-        "CME director's signature image", upload_to="provider/", blank=True, max_length=300
+        "CME director's signature image",
+        upload_to="provider/",
+        blank=True,
+        max_length=300,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"]), validate_signature_size],
+        help_text="A PNG or JPEG of at most 1 MB, printed on every certificate.",
     )
     public_base_url = models.URLField(
         max_length=200, help_text="Where learners and boards reach the service; used in verification links."

@@ -379,3 +379,46 @@ def test_a_mitigation_the_service_refuses_is_reported_and_nothing_is_saved(staff
 
     assert messages_of(response) == [RELATIONSHIP_NOT_IN_FORCE.format(id=relationship.pk)]
     assert not Mitigation.objects.exists()
+
+
+def _png(size: int) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (size, size), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _provider_form(provider, signature) -> dict:
+    return {
+        "name": provider.name,
+        "accreditation_statement": provider.accreditation_statement,
+        "director_name": provider.director_name,
+        "director_title": provider.director_title,
+        "public_base_url": provider.public_base_url,
+        "time_zone": provider.time_zone,
+        "director_signature": signature,
+    }
+
+
+def test_the_signature_upload_is_a_small_png_or_jpeg(staff_client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    provider = provider_current()
+    url = reverse("admin:activities_provider_change", args=[provider.pk])
+    noise = bytes(range(256)) * 5000  # 1.28 MB appended to a valid PNG
+    too_large = SimpleUploadedFile("signature.png", _png(20) + noise, content_type="image/png")
+    gif = SimpleUploadedFile("signature.gif", _png(20), content_type="image/gif")
+
+    refused = [staff_client.post(url, _provider_form(provider, upload)) for upload in (too_large, gif)]
+    accepted = staff_client.post(url, _provider_form(provider, SimpleUploadedFile("s.png", _png(20))))
+
+    assert [r.status_code for r in refused] == [HTTPStatus.OK, HTTPStatus.OK]  # the form again, with errors
+    assert "at most 1 MB" in refused[0].content.decode()
+    assert "File extension" in refused[1].content.decode()
+    assert accepted.status_code == HTTPStatus.FOUND
+    provider.refresh_from_db()
+    assert provider.director_signature.name.endswith(".png")
