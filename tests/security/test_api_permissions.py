@@ -16,7 +16,7 @@ from certificates import services as certificate_services
 from certificates.exports import certificate_export_request
 from reports.services import report_request
 from tests.conftest import client_for
-from tests.factories import UserFactory, accreditation_user, make_claim, staff_user
+from tests.factories import accreditation_user, make_claim, staff_user
 from tests.security.urlconf import served_patterns
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +202,3 @@ def test_permission_matrix(world, route, method):
             assert response.status_code not in DENIED, f"{role} {method.upper()} {url}: {response.status_code}"
         else:
             assert response.status_code == expected, f"{role} {method.upper()} {url}: {response.status_code}"
-
-
-def test_a_new_user_is_only_a_clinician():
-    assert UserFactory().roles == {"clinician"}
