@@ -3,11 +3,19 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.services import PROFILE_FIELDS, user_profile_update
+from accounts.roles import ALL_ROLES, Role
+from accounts.services import PROFILE_FIELDS, role_grant, role_revoke, user_profile_update
+
+# What only a superuser may set: the rest of access follows the roles (`role_grant` sets is_staff).
+SUPERUSER_FIELDS = ("is_staff", "is_superuser")
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Usable by CME staff: they add people, correct profiles, grant and remove roles, deactivate
+    accounts. They cannot delete anyone (records are kept six years), make a superuser, or change
+    a superuser's account or password."""
+
     ordering = ["last_name", "first_name"]
     list_display = ["email", "first_name", "last_name", "degree", "npi", "is_staff", "is_active"]
     list_filter = ["degree", "groups", "is_staff", "is_superuser", "is_active"]
@@ -16,7 +24,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("first_name", "last_name", "degree", "npi", "specialty")}),
         (_("License"), {"fields": ("license_state", "license_expires")}),
-        (_("Roles and access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Roles and access"), {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -29,6 +37,37 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     filter_horizontal = ("groups",)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else (*fields, *SUPERUSER_FIELDS)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":  # the three roles, nothing else
+            kwargs["queryset"] = db_field.remote_field.model.objects.filter(name__in=ALL_ROLES).order_by("name")
+            kwargs["help_text"] = _("Every person is a clinician; CME staff and accreditation also get this admin.")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False  # nor its password: the password form asks the same question
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        """Roles go through `role_grant`/`role_revoke`, which keep admin access in step; a user
+        stays a clinician."""
+        user = form.instance
+        before = set(user.groups.values_list("name", flat=True)) if change else set()
+        chosen = {group.name for group in form.cleaned_data.get("groups", ())} | {Role.CLINICIAN}
+        form.cleaned_data["groups"] = list(user.groups.all())  # unchanged here; set below, role by role
+        super().save_related(request, form, formsets, change)
+        for role in chosen - before:
+            role_grant(user=user, role=role)
+        for role in (before - chosen) & set(ALL_ROLES):
+            role_revoke(user=user, role=role)
 
     def save_model(self, request, obj, form, change):
         """Profile fields go through `user_profile_update`, so a name corrected here issues new

@@ -18,8 +18,9 @@ from accounts.roles import ALL_ROLES, Role
 STAFF_APPS = ("activities", "attendance", "claims", "certificates", "reports")
 # Learner records are kept at least six years (ACCME retention): staff correct them, never delete them.
 RECORD_APPS = ("attendance", "claims", "certificates")
-# Both roles look people up (the admin's user pickers, the accreditation reports).
-ACCOUNT_VIEWS = ("view_user",)
+# Both roles look people up (the admin's user pickers, the accreditation reports); CME staff also
+# add people and correct their profiles and roles in the admin (accounts/admin.py limits what they set).
+ACCOUNT_PERMISSIONS = {Role.CME_STAFF: ("add_user", "change_user", "view_user"), Role.ACCREDITATION: ("view_user",)}
 
 
 def _codenames_for(app_config) -> dict[str, set[str]]:
@@ -27,7 +28,7 @@ def _codenames_for(app_config) -> dict[str, set[str]]:
     wanted = {Role.CME_STAFF: set(), Role.ACCREDITATION: set()}
     if app_config.label == "accounts":
         for role in wanted:
-            wanted[role].update(ACCOUNT_VIEWS)
+            wanted[role].update(ACCOUNT_PERMISSIONS[role])
         return wanted
     if app_config.label not in STAFF_APPS:
         return wanted
