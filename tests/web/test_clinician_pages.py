@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from activities.services import activity_close
 from attendance.models import Attendance, Evaluation
 from attendance.services import UNKNOWN_CODE
-from certificates.services import certificate_render
+from certificates.services import certificate_reissue, certificate_render
 from claims.models import Claim
 from claims.services import ABOVE_ATTENDED, EVALUATION_MISSING, PHYSICIANS_ONLY
 from tests.factories import make_published_activity
@@ -303,10 +303,33 @@ def test_ready_certificate_downloads_for_its_owner_only(clinician_web, other_web
     assert status["links"][0] == {"href": f"/my/certificates/{certificate.pk}/pdf/", "text": "Download PDF",
                                   "download": True}  # fmt: skip
     assert response.status_code == HTTPStatus.OK
-    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Disposition"].startswith("inline;")
+    assert "lovelace" in response["Content-Disposition"].lower()
     text = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages[0].extract_text()
     assert "Ada Lovelace" in text
     assert other_web.get(f"/my/certificates/{certificate.pk}/pdf/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_during_a_correction_the_page_serves_the_last_rendered_version(clinician_web, claimed, clinician):
+    certificate = claimed.certificate
+    certificate_render(certificate_id=certificate.pk, version=certificate.version)
+    clinician.first_name = "Augusta Ada"
+    clinician.save()
+    certificate_reissue(certificate=certificate, reason="Name corrected", requested_by=clinician)
+
+    status = clinician_web.get(f"/my/certificates/{certificate.pk}/status/").json()
+    while_rendering = clinician_web.get(f"/my/certificates/{certificate.pk}/pdf/")
+    certificate.refresh_from_db()
+    certificate_render(certificate_id=certificate.pk, version=certificate.version)
+    after = clinician_web.get(f"/my/certificates/{certificate.pk}/pdf/")
+
+    assert status["status"] == "pending"
+    assert status["links"][0]["text"] == "Download PDF"
+    assert while_rendering.status_code == HTTPStatus.OK
+    first = PdfReader(io.BytesIO(b"".join(while_rendering.streaming_content))).pages[0].extract_text()
+    second = PdfReader(io.BytesIO(b"".join(after.streaming_content))).pages[0].extract_text()
+    assert "Ada Lovelace" in first and "Augusta Ada" not in first
+    assert "Augusta Ada Lovelace" in second
 
 
 def test_transcript_totals_and_pdf(clinician_web, claimed):

@@ -117,6 +117,24 @@ def test_disclosure_with_a_mitigated_relationship_completes_publication(staff_we
     assert "relevant, mitigated: Slides peer reviewed" in text_of(staff_web.get(f"/staff/activities/{activity.pk}/"))
 
 
+def test_a_closed_activity_refuses_new_people_with_a_message(staff_web, live_activity):
+    from activities.models import ContentRole
+    from activities.services import activity_close
+
+    activity_close(activity=live_activity, closed_by=live_activity.created_by)
+    roles = ContentRole.objects.filter(activity=live_activity).count()
+
+    response = staff_web.post(
+        f"/staff/activities/{live_activity.pk}/disclosures/new/",
+        {"name": "Dr. Late Addition", "degree": "MD", "role": "faculty", "signed_on": str(timezone.localdate()),
+         "relationship-TOTAL_FORMS": "3", "relationship-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "closed" in text_of(response).lower()
+    assert ContentRole.objects.filter(activity=live_activity).count() == roles
+
+
 def test_poster_pdf_and_codes_for_staff(staff_web, live_activity):
     session = live_activity.sessions.get()
 

@@ -36,7 +36,10 @@ class RosterMarkForm(forms.Form):
 class RosterImportForm(forms.Form):
     file = forms.FileField(
         label="Roster CSV",
-        help_text="A header row with the columns email and session, then one row per attendance.",
+        help_text=(
+            "A header row with the columns email and session (or start time, or join time), comma, semicolon"
+            " or tab separated, then one row per attendance."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET
 from accounts.services import user_profile_update
 from activities.models import CreditType, Objective
 from certificates.exports import certificate_download_name
-from certificates.models import CertificateStatus
-from certificates.selectors import certificates_of_learner, transcript_for_learner
+from certificates.selectors import certificate_download, certificates_of_learner, transcript_for_learner
 from certificates.transcripts import transcript_pdf
 from web.access import signed_in_page
 from web.errors import form_add_service_error
@@ -61,15 +60,18 @@ def my_credits(request):
 @signed_in_page
 @require_GET
 def certificate_pdf(request, pk: int):
-    """The owner's PDF; someone else's certificate is a 404; not ready yet is a friendly 409."""
+    """The owner's PDF, opened inline: the newest rendered version (the previous one while a correction
+    renders, as the API serves). Someone else's certificate is a 404; none rendered yet, or revoked, a
+    friendly 409."""
     certificate = get_object_or_404(own_certificates(request.user), pk=pk)
-    if certificate.status != CertificateStatus.READY:
+    shown = certificate_download(certificate)
+    if shown is None:
         return render(request, "web/credits/not_ready.html", {"certificate": certificate}, status=409)
     return FileResponse(
-        certificate.pdf.open("rb"),
+        shown.pdf.open("rb"),
         content_type="application/pdf",
-        as_attachment=True,
-        filename=certificate_download_name(certificate),
+        as_attachment=False,
+        filename=certificate_download_name(certificate, snapshot=shown.snapshot),
     )
 
 
@@ -79,7 +81,7 @@ def certificate_status(request, pk: int):
     """A tiny status document the page polls until the worker has rendered the certificate."""
     certificate = get_object_or_404(own_certificates(request.user), pk=pk)
     links = []
-    if certificate.status == CertificateStatus.READY:
+    if certificate_download(certificate) is not None:
         code = certificate.verification_code
         links = [
             {"href": reverse("web:certificate-pdf", args=[certificate.pk]), "text": "Download PDF", "download": True},

@@ -128,6 +128,8 @@ def disclosure_create(request, pk: int):
             )
         except ValidationError as error:
             form_add_service_error(form, error, {"mitigations": None, "mitigation": None, "relationship": None})
+        except Conflict as conflict:  # a closed activity keeps its people as they were
+            form.add_error(None, conflict.message)
         else:
             messages.success(request, "The person in control of content is recorded.")
             return redirect("web:staff-activity", pk=activity.pk)
