@@ -632,6 +632,9 @@ def report(args, a: dict, b: dict | None) -> int:
     targets.check("no claim pending past 3 minutes", longest is not None and longest <= PENDING_LIMIT_SECONDS,
                   seconds_text(longest))  # fmt: skip
     targets.check("0 lost certificates", a["lost"] == 0 and a["ready_without_file"] == 0, f"{a['lost']}")
+    fives = a["attempt_statuses"].get(500, 0)
+    targets.check("claim clients never get a 500 (a 503 with Retry-After is a retry), none in the server log",
+                  fives == 0 and not a["server_errors"], f"{fives} x 500; log: {a['server_errors'] or 'none'}")  # fmt: skip
     reports_ready = a["report_statuses"].get("ready", 0)
     targets.check(f"{args.reports} reports ready, one file each",
                   reports_ready == args.reports and a["reports_without_file"] == 0 and a["report_duplicate_files"] == 0,
