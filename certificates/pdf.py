@@ -8,7 +8,6 @@ issued. The dataclasses round-trip through JSON with `to_dict()` / `from_dict()`
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal, InvalidOperation
 
-from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import landscape, letter
@@ -27,6 +26,7 @@ from cme.pdf import (
     SANS_BOLD,
     SERIF_BOLD,
     Renderer,
+    draw_qr_code,
     markup,
     text_style,
 )
@@ -268,7 +268,7 @@ class CertificateRenderer(Renderer):
         doc, size = self.doc, self.qr_size
         right, bottom = self.page_width - self.side, 52.0
         canvas.setFillColor(INK)
-        QrCode(doc.verify_url, width=size, height=size, qrBorder=0, qrLevel="M").drawOn(canvas, right - size, bottom)
+        draw_qr_code(canvas, doc.verify_url, right - size, bottom, size)
         number = f"Certificate {doc.certificate_number}"
         if doc.version > 1:
             number += f" · Version {doc.version}"

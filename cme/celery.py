@@ -1,11 +1,12 @@
 """The Celery app. Configuration lives in settings (CELERY_*), read from the environment."""
 
+import gc
 import logging
 import os
 from logging.config import dictConfig
 
 from celery import Celery
-from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cme.settings")
 
@@ -80,3 +81,19 @@ def _log_as_settings_say(loglevel=None, **kwargs):
     dictConfig(settings.LOGGING)
     if loglevel:
         logging.getLogger().setLevel(loglevel)
+
+
+@worker_init.connect
+def _load_fonts_before_the_pool_forks(**kwargs):
+    """Every render needs the PDF fonts (about 60 MB parsed, the CJK ones most): loaded once here, in
+    the worker's main process before it forks its pool, their pages are shared by every pool process
+    instead of parsed again in each. `gc.freeze` keeps the collector from touching (and so copying)
+    them in the children. Fonts missing are only logged here: the render says so where it is seen.
+    """
+    from cme.pdf import FontsMissingError, register_fonts
+
+    try:
+        register_fonts()
+    except FontsMissingError as error:
+        logging.getLogger(__name__).warning("%s", error)
+    gc.freeze()

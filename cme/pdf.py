@@ -14,6 +14,7 @@ from html import escape
 from itertools import groupby
 from pathlib import Path
 
+import segno
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from PIL import Image as PILImage
@@ -67,6 +68,32 @@ ZEBRA = colors.HexColor("#f2f4f7")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _registration_lock = threading.Lock()
 _coverage: Mapping[str, Mapping[int, int]] | None = None  # font name -> its cmap, set once all are registered
+
+
+def qr_dark_runs(text: str) -> tuple[int, list[tuple[int, int, int]]]:
+    """The QR code of `text` (error correction M, the smallest version, segno's best mask) as
+    (modules per side, [(row, first column, length) of each horizontal run of dark modules])."""
+    matrix = segno.make_qr(text, error="m", boost_error=False).matrix
+    runs = []
+    for row, cells in enumerate(matrix):
+        column = 0
+        for dark, group in groupby(cells):
+            length = sum(1 for _ in group)
+            if dark:
+                runs.append((row, column, length))
+            column += length
+    return len(matrix), runs
+
+
+def draw_qr_code(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
+    """A QR code of `text`, `size` points square with its lower-left corner at (x, y), no quiet zone
+    (the caller leaves white around it): one filled path, a rectangle per run of dark modules."""
+    count, runs = qr_dark_runs(text)
+    module = size / count
+    path = canvas.beginPath()
+    for row, column, length in runs:
+        path.rect(x + column * module, y + size - (row + 1) * module, length * module, module)
+    canvas.drawPath(path, stroke=0, fill=1)
 
 
 class FontsMissingError(ImproperlyConfigured):
