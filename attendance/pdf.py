@@ -7,13 +7,25 @@ The service formats every value (the session's time in the activity's time zone)
 from dataclasses import asdict, dataclass, fields
 from urllib.parse import urlsplit
 
-from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
-from cme.pdf import ACCENT, INK, MUTED, RULE, SANS, SANS_BOLD, SERIF_BOLD, ZEBRA, Renderer, markup, text_style
+from cme.pdf import (
+    ACCENT,
+    INK,
+    MUTED,
+    RULE,
+    SANS,
+    SANS_BOLD,
+    SERIF_BOLD,
+    ZEBRA,
+    Renderer,
+    draw_qr_code,
+    markup,
+    text_style,
+)
 
 
 @dataclass(frozen=True)
@@ -134,8 +146,8 @@ class PosterRenderer(Renderer):
         room = top - text_top - 2 * self.qr_gap
         size = max(120.0, min(self.qr_size, room))
         canvas.setFillColor(INK)
-        QrCode(doc.checkin_url, width=size, height=size, qrBorder=0, qrLevel="M").drawOn(
-            canvas, (self.page_width - size) / 2, text_top + self.qr_gap + (room - size) / 2
+        draw_qr_code(
+            canvas, doc.checkin_url, (self.page_width - size) / 2, text_top + self.qr_gap + (room - size) / 2, size
         )
 
 

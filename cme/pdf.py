@@ -90,10 +90,13 @@ def draw_qr_code(canvas: Canvas, text: str, x: float, y: float, size: float) -> 
     (the caller leaves white around it): one filled path, a rectangle per run of dark modules."""
     count, runs = qr_dark_runs(text)
     module = size / count
+    canvas.saveState()
+    canvas.translate(x, y)
     path = canvas.beginPath()
     for row, column, length in runs:
-        path.rect(x + column * module, y + size - (row + 1) * module, length * module, module)
+        path.rect(column * module, size - (row + 1) * module, length * module, module)
     canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 class FontsMissingError(ImproperlyConfigured):

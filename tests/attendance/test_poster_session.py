@@ -6,9 +6,9 @@ from http import HTTPStatus
 
 import pypdf
 import pytest
+import segno
 from django.urls import reverse
 from pypdf.generic import ContentStream
-from reportlab.graphics.barcode import qrencoder
 
 from activities.models import Activity, Session
 from activities.services import provider_current
@@ -86,7 +86,7 @@ def test_poster_document_links_to_the_web_checkin_page():
 def qr_matrix_drawn(pdf: bytes) -> list[list[bool]]:
     """Read the QR modules back from the page: the filled rectangles after the last translation.
 
-    ReportLab's QrCode draws each run of dark modules in a row as one rectangle, with no border here,
+    `draw_qr_code` draws each run of dark modules in a row as one rectangle, with no border,
     so the top-left finder pattern's first run is 7 modules wide and fixes the module size.
     """
     reader = pypdf.PdfReader(io.BytesIO(pdf))
@@ -107,10 +107,8 @@ def qr_matrix_drawn(pdf: bytes) -> list[list[bool]]:
 
 
 def qr_matrix_of(text: str) -> list[list[bool]]:
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(text)
-    code.make()
-    return [[bool(cell) for cell in row] for row in code.modules]
+    """The modules of `text`'s QR code as segno makes it (level M, smallest version, best mask)."""
+    return [[bool(cell) for cell in row] for row in segno.make_qr(text, error="m", boost_error=False).matrix]
 
 
 def test_poster_qr_code_encodes_the_checkin_url():
