@@ -19,7 +19,7 @@ and reports; during the PostgreSQL restart clients get 503 (or succeed on retry)
 rows. Exits non-zero and prints `RESULT: FAIL` when a target is missed.
 
     .venv/bin/python bench/faults.py [--claims 500 --kills 3 --redis-restarts 1] [--no-pg-restart]
-    .venv/bin/python bench/faults.py --quick     # 50 claims, 1 kill, no Redis or PostgreSQL restart (CI)
+    .venv/bin/python bench/faults.py --quick     # 50 claims, 1 kill, no Redis restart; PostgreSQL restart under 300 check-ins as root (CI)
 """
 
 import argparse
@@ -62,14 +62,20 @@ def arguments():
     parser.add_argument("--wait", type=float, default=300, help="seconds to wait for recovery after the faults")
     parser.add_argument("--checkins", type=int, default=1000, help="check-ins in the PostgreSQL restart burst")
     parser.add_argument("--no-pg-restart", dest="pg_restart", action="store_false")
-    parser.add_argument("--quick", action="store_true", help="50 claims at once, 1 kill, 5 reports, no restarts (CI)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="50 claims at once, 1 kill, 5 reports, no Redis restart, 300 check-ins through the PostgreSQL restart (CI)",
+    )
     parser.add_argument("--keep-logs", action="store_true")
     parser.add_argument("--seed-checkin-session", type=int, help=argparse.SUPPRESS)  # child mode, see seed_child
     args = parser.parse_args()
     if args.quick:
         args.claims, args.kills, args.redis_restarts, args.reports = 50, 1, 0, 5
         # Sent in half a second, so that the workers have a backlog to be killed in the middle of.
-        args.claim_rate, args.pg_restart = 100.0, False
+        args.claim_rate = 100.0
+        # The PostgreSQL restart needs root (its own cluster runs as the postgres user).
+        args.checkins, args.pg_restart = 300, args.pg_restart and os.geteuid() == 0
     return args
 
 
@@ -431,6 +437,20 @@ def scenario_a_figures(stack, env, activity, claims: ClaimClients, reports: Repo
 # --- Scenario B: PostgreSQL restarted during a check-in burst ----------------------------------------------
 
 
+def postgres_bin() -> Path:
+    """The server programs' folder: `pg_config --bindir`, else Debian's newest /usr/lib/postgresql/N/bin."""
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        folder = Path(
+            subprocess.run(["pg_config", "--bindir"], check=True, capture_output=True, text=True).stdout.strip()
+        )
+        if (folder / "initdb").exists():
+            return folder
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3]))
+    if not found:
+        raise SystemExit("PostgreSQL's server programs (initdb, postgres) were not found: install postgresql")
+    return found[-1].parent
+
+
 class OwnPostgres:
     """A PostgreSQL cluster of this script's own (initdb as the postgres user), run as a child."""
 
@@ -439,7 +459,7 @@ class OwnPostgres:
         self.folder = Path(tempfile.mkdtemp(prefix="cme-bench-pg-"))
         shutil.chown(self.folder, "postgres", "postgres")
         stack.cleanups.append(lambda: shutil.rmtree(self.folder, ignore_errors=True))
-        self.bin = Path("/usr/lib/postgresql/15/bin")
+        self.bin = postgres_bin()
         subprocess.run(
             ["runuser", "-u", "postgres", "--", str(self.bin / "initdb"), "-D", str(self.folder / "data"),
              "-U", "postgres", "--auth=trust", "--no-sync"],

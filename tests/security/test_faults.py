@@ -1,9 +1,12 @@
-"""The fault-injection run in its reduced form: 50 claims through the API while a worker is killed.
+"""The fault-injection run in its reduced form: 50 claims through the API while a worker is killed,
+then a PostgreSQL restart during 300 check-ins.
 
-bench/faults.py starts its own stack (gunicorn, two workers, beat, its own Redis), SIGKILLs a worker
-while it renders, then checks that every certificate and report ends ready with one file, nothing
-lost or duplicated, nothing pending past three minutes. The full run (500 claims, three kills, a
-Redis restart, a PostgreSQL restart under a check-in burst) is `python bench/faults.py`.
+bench/faults.py starts its own stack (gunicorn, two workers, beat, its own Redis and, as root, its own
+PostgreSQL cluster), SIGKILLs a worker while it renders, then checks that every certificate and report
+ends ready with one file, nothing lost or duplicated, nothing pending past three minutes; then that the
+check-ins through the database restart got 503 or a retry, never a 500, and no half-written row.
+The full run (500 claims, three kills, a Redis restart, a PostgreSQL restart under 1,000 check-ins)
+is `python bench/faults.py`.
 """
 
 import shutil
