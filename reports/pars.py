@@ -11,7 +11,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from activities.models import AMA_PRA_1, Activity, Competency, Objective
 from activities.timezones import local_date
@@ -160,3 +162,13 @@ def pars_activities_export(*, date_from: date, date_to: date, exported_by) -> It
     pars_activities_mark_exported(date_from=date_from, date_to=date_to, exported_by=exported_by)
     header, rows = pars_activity_rows(date_from=date_from, date_to=date_to)
     return csv_lines(header, rows)
+
+
+def pars_activities_response(*, date_from: date, date_to: date, exported_by) -> StreamingHttpResponse:
+    """The export as a streamed CSV download (API and staff page alike), the period marked exported."""
+    lines = pars_activities_export(date_from=date_from, date_to=date_to, exported_by=exported_by)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"pars-activities-{date_from}-to-{date_to}.csv"
+    )
+    return response

@@ -1,7 +1,6 @@
 """Reports API: request a report (a worker renders it), poll it, download it; stream the PARS export."""
 
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -96,9 +95,4 @@ class ParsActivitiesCsv(APIView):
         period = ParsRangeSerializer(data=request.query_params)
         period.is_valid(raise_exception=True)
         date_from, date_to = period.validated_data["date_from"], period.validated_data["date_to"]
-        lines = pars.pars_activities_export(date_from=date_from, date_to=date_to, exported_by=request.user)
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"pars-activities-{date_from}-to-{date_to}.csv"
-        )
-        return response
+        return pars.pars_activities_response(date_from=date_from, date_to=date_to, exported_by=request.user)

@@ -9,7 +9,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib import admin
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
 from accounts.services import role_grant
 from activities.services import session_update
@@ -17,16 +17,11 @@ from attendance.models import Attendance
 from certificates.models import Certificate, CertificateStatus
 from claims.models import Claim
 from tests.factories import UserFactory, make_claim, make_published_activity
+from tests.web.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
 CHECKINS = "/api/v1/checkins/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.test import Client
 from activities.services import activity_publish
 from certificates.services import certificate_render, certificate_revoke
 from tests.factories import UserFactory, make_activity, make_claim, make_disclosed_person, make_session
+from tests.web.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +20,6 @@ SCRIPT = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
 SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 BOLD_ESCAPED = "&lt;b&gt;x&lt;/b&gt;"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture

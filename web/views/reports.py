@@ -5,11 +5,10 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from activities.selectors import activities_visible_to
@@ -99,12 +98,7 @@ def pars_csv(request):
     if not form.is_valid():
         return _reports_page(request, *_blank_forms(request), pars_form=form)
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    lines = pars.pars_activities_export(date_from=date_from, date_to=date_to, exported_by=request.user)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"pars-activities-{date_from}-to-{date_to}.csv"
-    )
-    return response
+    return pars.pars_activities_response(date_from=date_from, date_to=date_to, exported_by=request.user)
 
 
 @report_page
