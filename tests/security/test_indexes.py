@@ -94,6 +94,7 @@ def explain(sql: str, params=(), *, bitmap_only: bool = False) -> dict:
         cursor.execute("SET LOCAL enable_seqscan = off")
         if bitmap_only:  # no full read of some other index either: what serves the condition itself
             cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_indexonlyscan = off")
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         return cursor.fetchone()[0][0]["Plan"]
 
@@ -180,7 +181,9 @@ def test_report_aggregations_read_no_growing_table_whole(a_reported_year):
         cursor.execute("DROP INDEX claim_once_per_learner_activity")
     whole_reads = {}
     for sql in selects:
-        for table, how, index, condition in table_reads(explain(sql)):
+        # Bitmap scans only: on tables this small the planner may walk an index whole for its order
+        # (GROUP BY) instead of using the one that serves the join; a bitmap scan needs a condition.
+        for table, how, index, condition in table_reads(explain(sql, bitmap_only=True)):
             if table in GROWING_TABLES and not condition:
                 whole_reads.setdefault(f"{table} ({how} {index})", sql[:200])
 
