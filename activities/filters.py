@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from activities.models import Activity, ActivityStatus, ActivityType, Objective
 from activities.selectors import activities_with_objectives
 from activities.services.provider import provider_current
-from activities.timezones import start_of_day
+from activities.timezones import start_of_day, validate_date_in_range
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -24,8 +24,12 @@ class ActivityFilter(django_filters.FilterSet):
         help_text="Objective slug; repeat for any-of.",
     )
     activity_type = django_filters.ModelChoiceFilter(queryset=ActivityType.objects.all(), to_field_name="code")
-    starts_after = django_filters.DateFilter(method="filter_starts_after", help_text="On or after this date.")
-    starts_before = django_filters.DateFilter(method="filter_starts_before", help_text="Before the end of this date.")
+    starts_after = django_filters.DateFilter(
+        method="filter_starts_after", help_text="On or after this date.", validators=[validate_date_in_range]
+    )
+    starts_before = django_filters.DateFilter(
+        method="filter_starts_before", help_text="Before the end of this date.", validators=[validate_date_in_range]
+    )
     search = django_filters.CharFilter(method="filter_search", max_length=200, help_text="Title or description.")
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices)
 

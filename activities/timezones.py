@@ -46,6 +46,12 @@ def date_in_range(day: date | datetime) -> bool:
     return EARLIEST_YEAR <= day.year <= LATEST_YEAR
 
 
+def validate_date_in_range(day: date | datetime) -> None:
+    """For every date a user sends, query parameters too: days and their midnights stay computable."""
+    if day is not None and not date_in_range(day):
+        raise ValidationError(DATE_OUT_OF_RANGE, code="date_out_of_range")
+
+
 def add_months(day: date, months: int) -> date:
     """The same day `months` later; the 31st or the 29th of February falls back to the month's end.
 

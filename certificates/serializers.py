@@ -1,9 +1,10 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from activities.services import provider_current
-from activities.timezones import local_date
+from activities.timezones import local_date, validate_date_in_range
 from certificates.models import Certificate, CertificateExport, CertificateVersion
 from certificates.selectors import certificate_download, certificate_rendered_version
 
@@ -116,8 +117,11 @@ def date_range_params(query_params) -> tuple:
             continue
         try:
             values[name] = serializers.DateField().to_internal_value(raw)
+            validate_date_in_range(values[name])
         except serializers.ValidationError as error:
             raise serializers.ValidationError({name: error.detail}) from error
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({name: error.messages}) from error
     if values["from"] and values["to"] and values["to"] < values["from"]:
         raise serializers.ValidationError({"to": ["The end of the range is before its start."]})
     return values["from"], values["to"]

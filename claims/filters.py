@@ -3,13 +3,17 @@
 import django_filters
 from django.utils import timezone
 
-from activities.timezones import start_of_day
+from activities.timezones import start_of_day, validate_date_in_range
 from claims.models import Claim
 
 
 class ClaimFilter(django_filters.FilterSet):
-    created_after = django_filters.DateFilter(method="filter_created_after", help_text="Claimed on or after.")
-    created_before = django_filters.DateFilter(method="filter_created_before", help_text="Claimed on or before.")
+    created_after = django_filters.DateFilter(
+        method="filter_created_after", help_text="Claimed on or after.", validators=[validate_date_in_range]
+    )
+    created_before = django_filters.DateFilter(
+        method="filter_created_before", help_text="Claimed on or before.", validators=[validate_date_in_range]
+    )
 
     class Meta:
         model = Claim

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from activities.models import Activity
+from activities.timezones import validate_date_in_range
 from cme.models import RenderStatus
 from reports.models import Report, ReportKind
 
@@ -23,8 +24,12 @@ class ReportStatusField(serializers.ChoiceField):
 def _date_fields() -> dict:
     # `from` is a Python keyword: the fields are named in a dict, stored as date_from/date_to.
     return {
-        "from": serializers.DateField(source="date_from", required=False, help_text="First day, YYYY-MM-DD"),
-        "to": serializers.DateField(source="date_to", required=False, help_text="Last day, YYYY-MM-DD"),
+        "from": serializers.DateField(
+            source="date_from", required=False, help_text="First day, YYYY-MM-DD", validators=[validate_date_in_range]
+        ),
+        "to": serializers.DateField(
+            source="date_to", required=False, help_text="Last day, YYYY-MM-DD", validators=[validate_date_in_range]
+        ),
     }
 
 

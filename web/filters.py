@@ -5,6 +5,7 @@ from django import forms
 
 from activities.filters import ActivityFilter, ObjectiveSlugFilter
 from activities.models import ActivityStatus, ActivityType, Objective
+from activities.timezones import validate_date_in_range
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,9 +27,14 @@ class CatalogFilter(ActivityFilter):
         queryset=ActivityType.objects.all(), to_field_name="code", label="Activity type", empty_label="Any type"
     )
     starts_after = django_filters.DateFilter(
-        method="filter_starts_after", label="Starting on or after", widget=DATE_INPUT
+        method="filter_starts_after",
+        label="Starting on or after",
+        widget=DATE_INPUT,
+        validators=[validate_date_in_range],
     )
-    starts_before = django_filters.DateFilter(method="filter_starts_before", label="Starting by", widget=DATE_INPUT)
+    starts_before = django_filters.DateFilter(
+        method="filter_starts_before", label="Starting by", widget=DATE_INPUT, validators=[validate_date_in_range]
+    )
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices, label="Status", empty_label="Any status")
 
     class Meta(ActivityFilter.Meta):

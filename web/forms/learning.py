@@ -2,6 +2,8 @@
 
 from django import forms
 
+from activities.timezones import validate_date_in_range
+
 YES_NO = [("yes", "Yes"), ("no", "No")]
 RATINGS = [
     ("5", "5 – Excellent"),
@@ -99,8 +101,8 @@ class ClaimForm(forms.Form):
 
 
 class TranscriptRangeForm(forms.Form):
-    date_from = forms.DateField(label="From", required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label="To", required=False, widget=DATE_INPUT)
+    date_from = forms.DateField(label="From", required=False, widget=DATE_INPUT, validators=[validate_date_in_range])
+    date_to = forms.DateField(label="To", required=False, widget=DATE_INPUT, validators=[validate_date_in_range])
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from activities.models import CreditType
+from activities.timezones import validate_date_in_range
 from certificates.models import CertificateStatus
 from claims.filters import ClaimFilter
 from claims.models import ClaimKind
@@ -57,8 +58,12 @@ class ClaimListFilter(ClaimFilter):
         field_name="certificate__status", choices=CertificateStatus.choices, label="Certificate",
         empty_label="Any status",
     )  # fmt: skip
-    created_after = django_filters.DateFilter(method="filter_created_after", label="Claimed from", widget=DATE_INPUT)
-    created_before = django_filters.DateFilter(method="filter_created_before", label="Claimed to", widget=DATE_INPUT)
+    created_after = django_filters.DateFilter(
+        method="filter_created_after", label="Claimed from", widget=DATE_INPUT, validators=[validate_date_in_range]
+    )
+    created_before = django_filters.DateFilter(
+        method="filter_created_before", label="Claimed to", widget=DATE_INPUT, validators=[validate_date_in_range]
+    )
 
     class Meta(ClaimFilter.Meta):
         fields = ["learner", "activity", "credit_type", "kind", "certificate_status", "created_after", "created_before"]
@@ -91,8 +96,8 @@ class ActivitySummaryReportForm(forms.Form):
 
 
 class AnnualReportForm(forms.Form):
-    date_from = forms.DateField(label="From", widget=DATE_INPUT)
-    date_to = forms.DateField(label="To", widget=DATE_INPUT)
+    date_from = forms.DateField(label="From", widget=DATE_INPUT, validators=[validate_date_in_range])
+    date_to = forms.DateField(label="To", widget=DATE_INPUT, validators=[validate_date_in_range])
 
     def clean(self):
         data = super().clean()
