@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -12,9 +13,9 @@ SUPERUSER_FIELDS = ("is_staff", "is_superuser")
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Usable by CME staff: they add people, correct profiles, grant and remove roles, deactivate
-    accounts. They cannot delete anyone (records are kept six years), make a superuser, or change
-    a superuser's account or password."""
+    """Usable by CME staff: they add people, correct clinicians' profiles, grant roles, deactivate
+    accounts. They cannot delete anyone (records are kept six years), make a superuser, set a
+    password, or change an account that opens the admin (another member of staff's)."""
 
     ordering = ["last_name", "first_name"]
     list_display = ["email", "first_name", "last_name", "degree", "npi", "is_staff", "is_active"]
@@ -49,9 +50,17 @@ class UserAdmin(DjangoUserAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False  # nor its password: the password form asks the same question
+        """Staff change clinicians' accounts; accounts that open this admin (staff, accreditation,
+        superusers) only a superuser changes, so no member of staff can take over another's."""
+        if obj is not None and not request.user.is_superuser and (obj.is_staff or obj.is_superuser):
+            return False
         return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Passwords are set by their owners (the reset email) or by a superuser, never by staff."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_delete_permission(request, obj)

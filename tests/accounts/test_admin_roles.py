@@ -58,6 +58,11 @@ def test_staff_grant_and_remove_roles_and_admin_access_follows(staff_client):
     assert person.roles == {"clinician", "cme_staff"}  # clinician kept although not ticked
     assert person.is_staff
 
+    # Now an account that opens the admin: only a superuser changes it (no staff takeover).
+    refused = staff_client.post(url, change_form(person, groups=group_ids("clinician")))
+    assert refused.status_code == HTTPStatus.FORBIDDEN
+    root = User.objects.create_superuser(email="root@example.org", password="x", first_name="R", last_name="T")
+    staff_client.force_login(root)
     removed = staff_client.post(url, change_form(person, groups=group_ids("clinician")))
     person = User.objects.get(pk=person.pk)
     assert removed.status_code == HTTPStatus.FOUND
@@ -75,6 +80,25 @@ def test_staff_cannot_make_a_superuser_or_give_admin_access_without_a_role(staff
     assert response.status_code == HTTPStatus.FOUND
     assert not person.is_superuser
     assert not person.is_staff
+
+
+def test_staff_cannot_take_over_another_member_of_staff(staff_client):
+    colleague = UserFactory(email="colleague@example.org", first_name="Col")
+    role_grant(user=colleague, role=Role.CME_STAFF)
+    clinician = UserFactory(email="clinician@example.org")
+
+    edit = staff_client.post(
+        reverse("admin:accounts_user_change", args=[colleague.pk]), change_form(colleague, email="evil@example.org")
+    )
+    password = staff_client.post(
+        reverse("admin:auth_user_password_change", args=[clinician.pk]),
+        {"password1": "a-long-enough-passphrase-42", "password2": "a-long-enough-passphrase-42"},
+    )
+
+    assert edit.status_code == HTTPStatus.FORBIDDEN
+    assert password.status_code == HTTPStatus.FORBIDDEN
+    assert User.objects.get(pk=colleague.pk).email == "colleague@example.org"
+    assert not User.objects.get(pk=clinician.pk).check_password("a-long-enough-passphrase-42")
 
 
 def test_staff_cannot_change_a_superuser_nor_delete_anyone(staff_client):
