@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from activities.models import Activity, ActivityStatus, Session
-from activities.timezones import zone
+from activities.timezones import date_in_range, zone
 from attendance.models import Attendance, CheckInMethod
 from attendance.services import CHECKIN_OPENS_BEFORE, DISCLOSURES_INCOMPLETE, session_can_be_held
 from cme.exceptions import Conflict
@@ -49,6 +49,7 @@ NO_HEADER = (
     "or email and start time, or email and join time."
 )
 EMPTY = "The file has no attendance rows."
+UNREADABLE = "The file is not a CSV this import can read (a cell is far too long, or the file is not text)."
 UNKNOWN_EMAIL = "No account has the email {email}; ask the learner to register first."
 BAD_EMAIL = "Enter an email address."
 UNKNOWN_SESSION = "No session of this activity has id {value}."
@@ -117,7 +118,13 @@ def _read_rows(content: bytes) -> list[tuple[int, dict]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError({"file": NOT_UTF8}) from error
-    reader, columns = _reader_and_columns(text)
+    try:
+        return _rows_of(*_reader_and_columns(text))
+    except csv.Error as error:  # a cell past the csv module's field limit (128 kB), a stray NUL...
+        raise ValidationError({"file": UNREADABLE}) from error
+
+
+def _rows_of(reader, columns: dict) -> list[tuple[int, dict]]:
     rows = []
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
@@ -152,7 +159,9 @@ def parse_local_datetime(value: str, zone_name: str) -> datetime | None:
                 break
             except ValueError:
                 continue
-    if moment is not None and moment.tzinfo is not None:
+    if moment is None or not date_in_range(moment):
+        return None  # a session is never at year 1 or 9999; the row says the value matches none
+    if moment.tzinfo is not None:
         moment = moment.astimezone(zone(zone_name)).replace(tzinfo=None)
     return moment
 

@@ -233,3 +233,25 @@ def test_a_header_without_email_and_a_session_column(staff_client, header):
 )
 def test_parse_local_datetime(value, expected):
     assert imports.parse_local_datetime(value, "Asia/Tokyo") == expected
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00", "12/31/9999 11:59 PM"])
+def test_join_times_at_the_calendars_edges_are_row_errors(staff_client, moment):
+    activity = tokyo_activity()
+    emails = learners(1)
+
+    response = upload(staff_client, activity, f"email,join time\n{emails[0]},{moment}\n")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert [error["row"] for error in response.json()["errors"]] == [2]
+    assert imported() == set()
+
+
+def test_a_cell_past_the_csv_field_limit_is_a_file_error(staff_client):
+    activity = tokyo_activity()
+    emails = learners(1)
+
+    response = upload(staff_client, activity, f"email,session,notes\n{emails[0]},1,{'x' * 200_000}\n")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["file"] == [imports.UNREADABLE]
