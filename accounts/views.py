@@ -1,4 +1,6 @@
-from django.contrib.auth import authenticate, user_logged_in
+from axes.utils import reset as axes_reset
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -9,7 +11,7 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.lockout import LOCKED_OUT
 from accounts.serializers import ProfileSerializer, RegisterSerializer, TokenRequestSerializer, TokenSerializer
-from cme.throttles import LoginThrottle, RegisterThrottle
+from cme.throttles import LoginThrottle, RegisterThrottle, login_username
 
 BAD_CREDENTIALS = "Unable to sign in with the email and password given."
 
@@ -50,8 +52,10 @@ class TokenView(APIView):
             return Response({"detail": LOCKED_OUT}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             raise ValidationError(BAD_CREDENTIALS, code="authorization")
-        # A sign-in like the web's: axes forgets the account's failed attempts, last_login is set.
-        user_logged_in.send(sender=user.__class__, request=django_request, user=user)
+        # As a web sign-in does: the account's failed attempts are forgotten and last_login is set
+        # (without the signal, whose axes access log would open a session for an API client).
+        axes_reset(username=login_username(django_request, {"username": user.email}))
+        update_last_login(None, user)
         token = services.auth_token_issue(user=user)
         return Response({"token": token.key})
 

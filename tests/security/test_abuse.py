@@ -97,6 +97,7 @@ def test_a_token_sign_in_forgets_the_failed_attempts(anon_client, monkeypatch):
     assert after == [400] * 9  # counted from zero again: nine more guesses before the lock
     user.refresh_from_db()
     assert user.last_login is not None
+    assert "sessionid" not in right.cookies  # an API sign-in opens no session
 
 
 @pytest.mark.django_db
