@@ -4,6 +4,7 @@ import io
 import re
 from datetime import timedelta
 from http import HTTPStatus
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -31,7 +32,7 @@ def checkin_url(activity) -> str:
 def test_poster_link_sends_a_visitor_to_log_in_and_back(anon, live_activity):
     url = checkin_url(live_activity)
 
-    response = anon.get(url)
+    response = anon.get(url, headers=SCANNED)
 
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == f"/login/?next={url}"
@@ -76,6 +77,21 @@ def test_a_link_from_elsewhere_asks_for_one_tap_and_does_not_check_in(clinician_
     assert "Grand rounds: sepsis update" in text_of(response)
     assert re.search(r'<form method="post" action="/checkin/\w{6}/">', html)
     assert "autofocus" in html
+    assert not Attendance.objects.exists()
+
+
+def test_a_link_from_elsewhere_still_asks_for_the_tap_after_signing_in(anon, clinician, live_activity):
+    url = checkin_url(live_activity)
+    scanned = anon.get(url, headers=SCANNED)
+    foreign = anon.get(url, headers={**SCANNED, "Sec-Fetch-Site": "cross-site"})
+    assert scanned["Location"] == f"/login/?next={quote(url)}"
+    assert foreign["Location"] == f"/login/?next={quote(url + '?confirm=1')}"
+
+    anon.force_login(clinician, backend="django.contrib.auth.backends.ModelBackend")
+    landed = anon.get(url + "?confirm=1", headers=AFTER_LOGIN)  # our own redirect: same-origin
+
+    assert landed.status_code == HTTPStatus.OK
+    assert re.search(r'<form method="post" action="/checkin/\w{6}/">', landed.content.decode())
     assert not Attendance.objects.exists()
 
 

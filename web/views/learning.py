@@ -1,6 +1,9 @@
 """The clinician's path: check in (code box or the poster's QR link), evaluate, claim credit."""
 
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,14 +75,32 @@ def first_party_navigation(request) -> bool:
     return "prefetch" not in purpose and "prerender" not in purpose
 
 
+CONFIRM = "confirm"  # ?confirm=1: the one-tap page even on a first-party navigation
+
+
+def _foreign_links_confirm_after_login(view):
+    """A signed-out learner who came by a link from another site signs in and lands on the one-tap
+    page: our own redirect after login is first-party, the link that started it was not."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated and request.method == "GET" and not first_party_navigation(request):
+            return redirect_to_login(f"{request.path}?{CONFIRM}=1")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @never_cache
+@_foreign_links_confirm_after_login
 @clinician_page
 def checkin_code(request, code: str):
     """What the poster's QR code opens: scanned or typed, it checks in at once and says so.
 
     A check-in is idempotent, so a repeat says when the first one was recorded. A link from another
     site (or a browser that does not say where the navigation came from) gets the one-tap button
-    instead, so no foreign page checks anyone in; a refusal is shown right away either way.
+    instead, so no foreign page checks anyone in, even through the sign-in it leads to; a refusal is
+    shown right away either way.
     """
     form = CheckInForm({"code": code})
     if request.method == "POST":
@@ -94,7 +115,8 @@ def checkin_code(request, code: str):
         form_add_service_error(form, error)
         return render(request, "web/learning/checkin.html", {"form": form}, status=404)
     settled = Attendance.objects.filter(user=request.user, session=session).exists()
-    if settled or first_party_navigation(request) or attendance_services.checkin_refusal(session) is not None:
+    at_once = first_party_navigation(request) and not request.GET.get(CONFIRM)
+    if settled or at_once or attendance_services.checkin_refusal(session) is not None:
         # Already checked in or refused: the service writes nothing and says which.
         response = _check_in(request, form, code)
     else:
