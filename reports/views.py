@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import CachedTokenAuthentication
 from accounts.permissions import IsStaffOrAccreditation
 from cme.exceptions import Conflict
 from reports import pars, services
@@ -82,6 +83,9 @@ class ParsActivitiesCsv(APIView):
     """One CSV row per activity of the period in the PARS activity columns (docs/api.md), streamed."""
 
     permission_classes = [IsStaffOrAccreditation]
+    # A GET that marks activities exported for good: API tokens only. A browser's session cookie
+    # rides along on a link from another site (SameSite=Lax); the staff page posts a form instead.
+    authentication_classes = [CachedTokenAuthentication]
 
     @extend_schema(
         parameters=[

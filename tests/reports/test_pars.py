@@ -209,3 +209,19 @@ def test_export_query_count_does_not_grow_with_activities():
 
     assert (small_rows, large_rows) == (20, 600)
     assert small == large
+
+
+@pytest.mark.django_db
+def test_a_browser_session_cannot_export_by_a_link(client, staff, scenario):
+    """The API export marks activities exported on a GET: a session cookie (sent along on a link from
+    another site) is not enough, only an API token."""
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    today = timezone.localdate()
+
+    response = client.get(
+        "/api/v1/reports/pars-activities.csv",
+        {"from": (today - timedelta(days=400)).isoformat(), "to": (today + timedelta(days=400)).isoformat()},
+    )
+
+    assert response.status_code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
+    assert not Activity.objects.filter(pars_exported_at__isnull=False).exists()

@@ -272,10 +272,12 @@ def test_reports_page_offers_the_pars_csv(request, who):
     day = timezone.localdate()
 
     page = client.get("/staff/reports/").content.decode()
-    response = client.get(f"/staff/reports/pars-activities.csv?pars-date_from={day - timedelta(days=1)}"
-                          f"&pars-date_to={day + timedelta(days=1)}")  # fmt: skip
+    period = {"pars-date_from": day - timedelta(days=1), "pars-date_to": day + timedelta(days=1)}
+    response = client.post("/staff/reports/pars-activities.csv", period)
+    link = client.get(f"/staff/reports/pars-activities.csv?pars-date_from={day}&pars-date_to={day}")
 
-    assert 'action="/staff/reports/pars-activities.csv"' in page and "Download the PARS CSV" in page
+    assert 'method="post" action="/staff/reports/pars-activities.csv"' in page and "Download the PARS CSV" in page
+    assert link.status_code == HTTPStatus.METHOD_NOT_ALLOWED  # a link (from anywhere) marks nothing
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'attachment; filename="pars-activities-' in response["Content-Disposition"]
@@ -290,7 +292,9 @@ def test_reports_page_offers_the_pars_csv(request, who):
 def test_pars_csv_with_a_bad_range_names_the_field_and_marks_nothing(staff_web):
     activity = make_published_activity(starts_in_hours=-2)
 
-    response = staff_web.get("/staff/reports/pars-activities.csv?pars-date_from=2026-12-31&pars-date_to=2026-01-01")
+    response = staff_web.post(
+        "/staff/reports/pars-activities.csv", {"pars-date_from": "2026-12-31", "pars-date_to": "2026-01-01"}
+    )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "To: The end of the range is before its start." in text_of(response)

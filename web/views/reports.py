@@ -9,7 +9,7 @@ from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from activities.selectors import activities_visible_to
 from activities.services import provider_current
@@ -91,10 +91,14 @@ def reports(request):
 
 
 @report_page
-@require_GET
+@require_POST
 def pars_csv(request):
-    """The PARS activity export, the API's CSV (reports.pars): streamed, and the period marked exported."""
-    form = AnnualReportForm(request.GET, prefix="pars")
+    """The PARS activity export, the API's CSV (reports.pars): streamed, and the period marked exported.
+
+    A POST with the CSRF token, not a link: downloading marks activities exported for good, which a
+    page on another site must not be able to make a signed-in member of staff do.
+    """
+    form = AnnualReportForm(request.POST, prefix="pars")
     if not form.is_valid():
         return _reports_page(request, *_blank_forms(request), pars_form=form)
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
