@@ -108,17 +108,25 @@ def certificate_document(snapshot: dict):
     """The renderer's input for a snapshot, the frozen signature resolved to a local file.
 
     Snapshots older than frozen signatures carry only `director_signature_path` and keep it. A frozen
-    image whose bytes no longer match the stored hash fails the render rather than print another one.
+    image whose bytes no longer match the stored hash fails the render rather than print another one;
+    one gone from storage (a restore without media, say) is logged and the version gets a signature
+    line, so a correction is never stuck behind a file nobody can bring back.
     """
     from certificates.pdf import CertificateDocument
 
     values = dict(snapshot)
     name, digest = snapshot.get("director_signature", ""), snapshot.get("director_signature_sha256", "")
     if name:
-        with default_storage.open(name, "rb") as image:
-            if hashlib.sha256(image.read()).hexdigest() != digest:
+        try:
+            with default_storage.open(name, "rb") as image:
+                content = image.read()
+        except FileNotFoundError:
+            logger.warning("Frozen signature %s is missing from storage: rendering a signature line", name)
+            values["director_signature_path"] = ""
+        else:
+            if hashlib.sha256(content).hexdigest() != digest:
                 raise ValueError(SIGNATURE_MISMATCH.format(name=name))
-        values["director_signature_path"] = _local_path(name)
+            values["director_signature_path"] = _local_path(name)
     return CertificateDocument.from_dict(values)
 
 

@@ -102,6 +102,18 @@ def test_a_tampered_frozen_signature_fails_the_render(clinician):
     assert Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.PENDING
 
 
+def test_a_frozen_signature_gone_from_storage_renders_a_line(clinician):
+    upload_signature(png("navy"))
+    certificate = make_claim(clinician).certificate
+    default_storage.delete(certificate.snapshot["director_signature"])
+
+    assert services.certificate_render(certificate_id=certificate.pk, version=1) == "ready"
+
+    certificate.refresh_from_db()
+    with certificate.pdf.open("rb") as handle:
+        assert len(PdfReader(io.BytesIO(handle.read())).pages[0].images) == 0
+
+
 def test_without_a_signature_image_a_line_is_drawn(clinician):
     certificate = make_claim(clinician).certificate
 
